@@ -1,0 +1,3 @@
+from nango_lint.cli import main
+
+main()

@@ -1,0 +1,438 @@
+"""The semantic model of one Nango function file, built once per file from one parse and one query run.
+
+It answers what every rule needs to know: what kind of file this is (sync, action, on-event, legacy, plain module),
+the ``createX({...})`` config fields, which names are the ``nango`` object (resolved by scope), every call made on
+it (with its method, arguments and enclosing loops / conditionals / try), and the provider configs those calls use.
+Deeper analyses (checkpoint data flow) are computed lazily and cached here, so rules share them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tree_sitter import Node
+
+from nango_lint.model.objects import ConfigRef, ObjectLiteral
+from nango_lint.model.scope import Bindings
+from nango_lint.model.syntax import (
+    CONDITIONAL_TYPES,
+    FUNCTION_TYPES,
+    LOOP_TYPES,
+    first_param,
+    param_name,
+    param_type_name,
+    text,
+    unwrap,
+)
+from nango_lint.parsing import ParsedSource
+
+CREATE_KINDS = {"createSync": "sync", "createAction": "action", "createOnEvent": "on-event", "createFunction": "function"}
+NANGO_TYPE_NAMES = frozenset({"NangoSync", "NangoAction", "NangoSyncLocal", "NangoActionLocal"})
+PROVIDER_METHODS = frozenset({"get", "post", "put", "patch", "delete", "proxy", "paginate"})
+NANGO_FUNCTION_KEYS = ("exec", "onWebhook")
+_EXEC_PARAM_TYPE = re.compile(r"""\[\s*['"]exec['"]\s*\]\s*>\s*\[\s*0\s*\]""")
+
+# Capture names the model reads from the combined query (rule captures are namespaced "NLxxx.name").
+MODEL_QUERY = """
+(call_expression function: (member_expression object: (identifier))) @m.member_call
+(call_expression function: (identifier)) @m.ident_call
+(variable_declarator) @m.decl
+[(arrow_function) (function_expression) (function_declaration) (method_definition)
+ (generator_function) (generator_function_declaration)] @m.fn
+(comment) @m.comment
+(export_statement) @m.export
+(import_statement) @m.import
+(type_alias_declaration) @m.type_alias
+(assignment_expression left: (member_expression object: (identifier))) @m.member_assign
+(assignment_expression left: (subscript_expression object: (identifier))) @m.member_assign
+(augmented_assignment_expression left: (member_expression object: (identifier))) @m.member_assign
+"""
+
+
+@dataclass(slots=True)
+class NangoCall:
+    """A call ``<nango>.<method>(...)`` where ``<nango>`` resolves by scope to the nango object."""
+
+    node: Node
+    method: str
+    receiver: str
+    function: Node  # the nango function (exec, onWebhook, typed helper) the receiver belongs to
+    arguments: list[Node]
+    config: ConfigRef | None = None  # provider calls only
+
+    @property
+    def is_provider_call(self) -> bool:
+        return self.method in PROVIDER_METHODS
+
+    @property
+    def first_arg(self) -> Node | None:
+        return self.arguments[0] if self.arguments else None
+
+    @property
+    def callee(self) -> Node:
+        return self.node.child_by_field_name("function")
+
+    @property
+    def property_node(self) -> Node:
+        return self.callee.child_by_field_name("property")
+
+    def string_arg(self, index: int) -> str | None:
+        from nango_lint.model.syntax import string_value
+
+        if index < len(self.arguments):
+            return string_value(self.arguments[index])
+        return None
+
+    def enclosing(self, types: frozenset[str]) -> list[Node]:
+        """Ancestors of the given types between the call and its nango function, innermost first."""
+        out = []
+        node = self.node.parent
+        stop = self.function.id
+        while node is not None and node.id != stop:
+            if node.type in types:
+                out.append(node)
+            node = node.parent
+        return out
+
+    @property
+    def loops(self) -> list[Node]:
+        return self.enclosing(LOOP_TYPES)
+
+    @property
+    def conditionals(self) -> list[Node]:
+        return self.enclosing(CONDITIONAL_TYPES)
+
+    def try_context(self) -> list[tuple[Node, str]]:
+        """(try_statement, part) pairs, part in {"body", "catch", "finally"}, innermost first."""
+        out = []
+        node = self.node
+        parent = node.parent
+        stop = self.function.id
+        while parent is not None and parent.id != stop:
+            if parent.type == "try_statement":
+                if node.type == "catch_clause":
+                    out.append((parent, "catch"))
+                elif node.type == "finally_clause":
+                    out.append((parent, "finally"))
+                else:
+                    out.append((parent, "body"))
+            node, parent = parent, parent.parent
+        return out
+
+
+@dataclass(slots=True)
+class Comment:
+    node: Node
+    text: str
+    line: int  # 0-based start row
+    end_line: int
+    own_line: bool  # nothing but whitespace before it on its line
+
+
+class FunctionModel:
+    """Semantic model of one file. Construct with the parse and the model captures of the combined query."""
+
+    def __init__(self, parsed: ParsedSource, captures: dict[str, list[Node]]) -> None:
+        self.parsed = parsed
+        self.caps = captures
+        self.root = parsed.root
+        self.bindings = Bindings(captures.get("m.decl", []), captures.get("m.fn", []))
+        self.default_export: Node | None = None  # the exported value / declaration node
+        self.create_call: Node | None = None
+        self.create_name: str | None = None
+        self.config_arg: Node | None = None  # first argument of createX, whatever it is
+        self.config: ObjectLiteral | None = None
+        self.kind = "module"
+        self._classify()
+
+    # ------------------------------------------------------------------ classification
+    def _classify(self) -> None:
+        for export in self.caps.get("m.export", []):
+            if export.parent is None or export.parent.type != "program":
+                continue
+            if not any(c.type == "default" for c in export.children):
+                continue
+            value = export.child_by_field_name("value")
+            decl = export.child_by_field_name("declaration")
+            target = unwrap(value) if value is not None else decl
+            self.default_export = target
+            if target is None:
+                continue
+            if target.type in FUNCTION_TYPES or target.type in ("function_declaration", "class_declaration"):
+                if target.type != "class_declaration":
+                    self.kind = "legacy"
+                return
+            call = target
+            if target.type == "identifier":
+                resolved = self.bindings.resolve(text(target), export)
+                if resolved and resolved[0] == "decl" and resolved[1].type == "variable_declarator":
+                    call = unwrap(resolved[1].child_by_field_name("value"))
+            if call is not None and call.type == "call_expression":
+                fn = call.child_by_field_name("function")
+                name = text(fn) if fn is not None and fn.type == "identifier" else None
+                if name in CREATE_KINDS:
+                    self.create_call = call
+                    self.create_name = name
+                    self.kind = CREATE_KINDS[name]
+                    args = _call_arguments(call)
+                    self.config_arg = args[0] if args else None
+                    arg = unwrap(self.config_arg)
+                    if arg is not None and arg.type == "object":
+                        self.config = ObjectLiteral.of(arg)
+            return
+
+    @property
+    def is_function_file(self) -> bool:
+        return self.kind in ("sync", "action", "on-event", "function")
+
+    def config_value(self, key: str) -> Node | None:
+        return self.config.value(key) if self.config is not None else None
+
+    def config_object(self, key: str) -> ObjectLiteral | None:
+        """A config field resolved to an object literal (inline or through a same-file const)."""
+        value = self.config_value(key)
+        if value is None:
+            return None
+        return self.resolve_object(value)
+
+    # ------------------------------------------------------------------ nango functions and calls
+    @cached_property
+    def nango_type_names(self) -> frozenset[str]:
+        """NangoSync/NangoAction/...Local, plus local aliases such as ``type X = Parameters<...['exec']>[0]``."""
+        names = set(NANGO_TYPE_NAMES)
+        for alias in self.caps.get("m.type_alias", []):
+            name = alias.child_by_field_name("name")
+            value = alias.child_by_field_name("value")
+            if name is None or value is None:
+                continue
+            vtext = text(value)
+            if _EXEC_PARAM_TYPE.search(vtext) or vtext.strip() in NANGO_TYPE_NAMES:
+                names.add(text(name))
+        return frozenset(names)
+
+    @cached_property
+    def nango_functions(self) -> dict[int, tuple[Node, str]]:
+        """Functions whose first parameter is the nango object: node id -> (function node, parameter name)."""
+        found: dict[int, tuple[Node, str]] = {}
+        if self.config is not None:
+            for key in NANGO_FUNCTION_KEYS:
+                value = self.config.value(key)
+                fn = self._as_function(value)
+                if fn is not None:
+                    name = param_name(first_param(fn))
+                    if name:
+                        found[fn.id] = (fn, name)
+        type_names = self.nango_type_names
+        for fn in self.caps.get("m.fn", []):
+            if fn.id in found:
+                continue
+            param = first_param(fn)
+            name = param_name(param)
+            if not name:
+                continue
+            tname = param_type_name(param)
+            if tname in type_names:
+                found[fn.id] = (fn, name)
+                continue
+            ann = param.child_by_field_name("type") if param is not None and param.type != "identifier" else None
+            if ann is not None and _EXEC_PARAM_TYPE.search(text(ann)):
+                found[fn.id] = (fn, name)
+        if self.kind == "legacy" and self.default_export is not None and self.default_export.type in FUNCTION_TYPES:
+            fn = self.default_export
+            name = param_name(first_param(fn))
+            if name and fn.id not in found:
+                found[fn.id] = (fn, name)
+        return found
+
+    def _as_function(self, value: Node | None) -> Node | None:
+        if value is None:
+            return None
+        if value.type in FUNCTION_TYPES:
+            return value
+        if value.type in ("identifier", "shorthand_property_identifier"):
+            resolved = self.bindings.resolve(text(value), value)
+            if resolved and resolved[0] == "decl":
+                decl = resolved[1]
+                if decl.type in FUNCTION_TYPES:
+                    return decl
+                inner = unwrap(decl.child_by_field_name("value"))
+                if inner is not None and inner.type in FUNCTION_TYPES:
+                    return inner
+        return None
+
+    def nango_binding_at(self, name: str, at: Node) -> Node | None:
+        """The nango function whose parameter ``name`` refers to at ``at``, or None when ``name`` is not nango."""
+        fns = self.nango_functions
+        if not fns:
+            return None
+        resolved = self.bindings.resolve(name, at)
+        if resolved is None or resolved[0] != "param":
+            return None
+        entry = fns.get(resolved[1].id)
+        if entry is not None and entry[1] == name:
+            return entry[0]
+        return None
+
+    @cached_property
+    def nango_names(self) -> frozenset[str]:
+        return frozenset(name for _, name in self.nango_functions.values())
+
+    @cached_property
+    def nango_calls(self) -> list[NangoCall]:
+        names = self.nango_names
+        calls: list[NangoCall] = []
+        if not names:
+            return calls
+        for call in self.caps.get("m.member_call", []):
+            callee = call.child_by_field_name("function")
+            obj = callee.child_by_field_name("object")
+            receiver = text(obj)
+            if receiver not in names:
+                continue
+            fn = self.nango_binding_at(receiver, obj)
+            if fn is None:
+                continue
+            prop = callee.child_by_field_name("property")
+            method = text(prop)
+            nc = NangoCall(call, method, receiver, fn, _call_arguments(call))
+            if method in PROVIDER_METHODS:
+                nc.config = self.resolve_config(nc.first_arg)
+            calls.append(nc)
+        calls.sort(key=lambda c: c.node.start_byte)
+        return calls
+
+    def calls(self, *methods: str) -> list[NangoCall]:
+        wanted = set(methods)
+        return [c for c in self.nango_calls if c.method in wanted]
+
+    @property
+    def provider_calls(self) -> list[NangoCall]:
+        return [c for c in self.nango_calls if c.method in PROVIDER_METHODS]
+
+    def is_nango_ref(self, node: Node) -> bool:
+        """Is this identifier node a reference to the nango object?"""
+        return node.type == "identifier" and text(node) in self.nango_names and self.nango_binding_at(text(node), node) is not None
+
+    # ------------------------------------------------------------------ values
+    @cached_property
+    def mutated_names(self) -> frozenset[str]:
+        """Identifiers whose members are assigned somewhere (``cfg.retries = 3``, ``cfg['x'] = 1``)."""
+        names = set()
+        for assign in self.caps.get("m.member_assign", []):
+            left = assign.child_by_field_name("left")
+            obj = left.child_by_field_name("object") if left is not None else None
+            if obj is not None:
+                names.add(text(obj))
+        for call in self.caps.get("m.member_call", []):
+            # Object.assign(cfg, ...) mutates cfg
+            callee = call.child_by_field_name("function")
+            if text(callee) == "Object.assign":
+                args = _call_arguments(call)
+                if args and args[0].type == "identifier":
+                    names.add(text(args[0]))
+        return frozenset(names)
+
+    def resolve_declarator(self, ident: Node) -> Node | None:
+        """The ``variable_declarator`` an identifier refers to, when it is a same-file declaration."""
+        resolved = self.bindings.resolve(text(ident), ident)
+        if resolved and resolved[0] == "decl" and resolved[1].type == "variable_declarator":
+            return resolved[1]
+        return None
+
+    def resolve_value(self, node: Node | None, depth: int = 0) -> Node | None:
+        """Follow identifiers to the initialiser of their ``const``/``let`` declaration (a few hops at most)."""
+        node = unwrap(node)
+        while node is not None and node.type in ("identifier", "shorthand_property_identifier") and depth < 4:
+            decl = self.resolve_declarator(node)
+            if decl is None or decl.child_by_field_name("name").type != "identifier":
+                return node
+            value = unwrap(decl.child_by_field_name("value"))
+            if value is None:
+                return node
+            node = value
+            depth += 1
+        return node
+
+    def resolve_object(self, node: Node | None) -> ObjectLiteral | None:
+        node = unwrap(node)
+        if node is None:
+            return None
+        if node.type == "object":
+            return ObjectLiteral.of(node)
+        if node.type in ("identifier", "shorthand_property_identifier"):
+            decl = self.resolve_declarator(node)
+            if decl is None:
+                return None
+            value = unwrap(decl.child_by_field_name("value"))
+            if value is None or value.type != "object":
+                return None
+            obj = ObjectLiteral.of(value)
+            obj.mutated = text(node) in self.mutated_names
+            return obj
+        return None
+
+    def resolve_config(self, arg: Node | None) -> ConfigRef:
+        if arg is None:
+            return ConfigRef("missing", None)
+        inner = unwrap(arg)
+        if inner is not None and inner.type == "object":
+            return ConfigRef("inline", arg, ObjectLiteral.of(inner))
+        if inner is not None and inner.type == "identifier":
+            decl = self.resolve_declarator(inner)
+            obj = self.resolve_object(inner)
+            if obj is not None:
+                return ConfigRef("bound", arg, obj, decl)
+        return ConfigRef("unknown", arg)
+
+    # ------------------------------------------------------------------ comments
+    @cached_property
+    def comments(self) -> list[Comment]:
+        out = []
+        lines = self.parsed.lines
+        source = self.parsed.source
+        for node in self.caps.get("m.comment", []):
+            row = node.start_point[0]
+            line_start = lines.starts[row] if row < len(lines.starts) else 0
+            own_line = source[line_start : node.start_byte].strip() == b""
+            out.append(Comment(node, text(node), row, node.end_point[0], own_line))
+        out.sort(key=lambda c: c.node.start_byte)
+        return out
+
+    @cached_property
+    def comments_by_end_line(self) -> dict[int, list[Comment]]:
+        by_line: dict[int, list[Comment]] = {}
+        for c in self.comments:
+            by_line.setdefault(c.end_line, []).append(c)
+        return by_line
+
+    def comments_above(self, node: Node) -> list[Comment]:
+        """The contiguous block of own-line comments directly above ``node``'s first line (blank lines end it)."""
+        out: list[Comment] = []
+        row = node.start_point[0] - 1
+        by_line = self.comments_by_end_line
+        while row >= 0:
+            found = [c for c in by_line.get(row, []) if c.own_line]
+            if not found:
+                break
+            out.extend(found)
+            row = min(c.line for c in found) - 1
+        return out
+
+    def comments_within(self, node: Node) -> list[Comment]:
+        return [c for c in self.comments if node.start_byte <= c.node.start_byte and c.node.end_byte <= node.end_byte]
+
+    # ------------------------------------------------------------------ analyses shared by several rules
+    @cached_property
+    def checkpoint_flow(self):
+        from nango_lint.model.checkpoint import CheckpointFlow
+
+        return CheckpointFlow(self)
+
+
+def _call_arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    if args is None:
+        return []
+    return [a for a in args.named_children if a.type != "comment"]
