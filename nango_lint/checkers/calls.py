@@ -143,4 +143,27 @@ def _has_doc_link(ctx: RuleContext, call: NangoCall) -> bool:
     args = call.node.child_by_field_name("arguments")
     if args is not None and _has_url(model.comments_within(args)):
         return True
+    return _link_earlier_in_block(ctx, call)
+
+
+def _link_earlier_in_block(ctx: RuleContext, call: NangoCall) -> bool:
+    """A URL comment earlier in the enclosing blocks, with no other provider call in between: the link that
+    introduces this call even when a log line or ``trackDeletesStart()`` sits between them."""
+    provider_starts = sorted(c.node.start_byte for c in ctx.model.provider_calls if c.node.id != call.node.id)
+    url_comments = [c for c in ctx.model.comments if URL_RE.search(c.text)]
+    if not url_comments:
+        return False
+    node = call.node
+    while node.parent is not None:
+        parent = node.parent
+        if parent.type in ("statement_block", "program", "class_body", "switch_body"):
+            sibling = node.prev_named_sibling
+            while sibling is not None:
+                if sibling.type == "comment":
+                    if URL_RE.search(ctx.text(sibling)):
+                        return True
+                elif any(sibling.start_byte <= s < sibling.end_byte for s in provider_starts):
+                    return False
+                sibling = sibling.prev_named_sibling
+        node = parent
     return False

@@ -6,7 +6,7 @@ import re
 
 from nango_lint.engine import RuleContext
 from nango_lint.model.function import NangoCall
-from nango_lint.model.syntax import FUNCTION_TYPES, ancestors, string_value, template_prefix, text, unwrap
+from nango_lint.model.syntax import FUNCTION_TYPES, ancestors, string_value, template_prefix, text
 
 TRACK = ("trackDeletesStart", "trackDeletesEnd")
 BATCH = ("batchSave", "batchUpdate", "batchDelete")
@@ -137,43 +137,40 @@ def track_deletes_misplaced(ctx: RuleContext) -> None:
     calls = _track_calls(ctx)
     if not calls:
         return
-    work = [c for c in model.nango_calls if c.is_provider_call or c.method in BATCH]
+    work = [c for c in model.nango_calls if c.method in BATCH]
     for call in calls:
         fn = _innermost_function(call.node)
         same_fn = [w for w in work if _innermost_function(w.node) is not None and fn is not None and _innermost_function(w.node).id == fn.id]
         if call.method == "trackDeletesStart":
-            before = [w for w in same_fn if w.node.start_byte < call.node.start_byte and not _encloses(w.node, call.node)]
+            before = [w for w in same_fn if w.method in BATCH and w.node.start_byte < call.node.start_byte]
             if before:
                 first = before[0]
-                what = "saving records" if first.method in BATCH else "fetching"
-                ctx.report(call.property_node, message=f"`trackDeletesStart()` comes after {what} (`nango.{first.method}` on line {first.node.start_point[0] + 1}): start tracking before the first fetch or save")
+                ctx.report(call.property_node, message=f"`trackDeletesStart()` comes after records were saved (`nango.{first.method}` on line {first.node.start_point[0] + 1}): records saved before the window opens are deleted by `trackDeletesEnd()`")
             continue
         # trackDeletesEnd
         catch = [part for _, part in call.try_context() if part == "catch"]
         if catch:
             ctx.report(call.property_node, message="`trackDeletesEnd()` inside a `catch` block: a failed run would delete every record it did not reach")
             continue
-        if call.loops:
+        if call.loops and not _exits_loop_after(call):
             ctx.report(call.property_node, message="`trackDeletesEnd()` inside a loop: call it once, after the last page has been saved")
             continue
         saves_after = [w for w in same_fn if w.method in BATCH and w.node.start_byte > call.node.start_byte]
         if saves_after:
             ctx.report(call.property_node, message=f"`trackDeletesEnd()` comes before a later save (`nango.{saves_after[0].method}` on line {saves_after[0].node.start_point[0] + 1}): call it after the last save")
             continue
-        if call.conditionals and not _end_of_window_condition(ctx, call):
-            ctx.report(call.property_node, message="`trackDeletesEnd()` inside a conditional branch: if the branch is skipped, deletions are never detected; if it runs after a partial fetch, records are wrongly deleted")
 
 
-def _encloses(outer, inner) -> bool:
-    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
 
-
-def _end_of_window_condition(ctx: RuleContext, call: NangoCall) -> bool:
-    """A checkpointed full refresh ends its window in a branch (``if (!nextCursor) { trackDeletesEnd }``): the
-    seed requires exactly that, so a condition over checkpoint/cursor state is not misplacement."""
-    if not ctx.model.calls("getCheckpoint", "saveCheckpoint", "clearCheckpoint"):
-        return False
-    for cond in call.conditionals:
-        if cond.type in ("if_statement", "ternary_expression"):
-            return True
+def _exits_loop_after(call: NangoCall) -> bool:
+    """``if (!next) { trackDeletesEnd(); return; }`` inside a paging loop runs once, after the last page."""
+    loop = call.loops[0]
+    node, parent = call.node, call.node.parent
+    while parent is not None and parent.id != loop.id:
+        if parent.type == "statement_block" and parent.parent is not None and parent.parent.type in ("if_statement", "else_clause"):
+            for stmt in parent.named_children:
+                if stmt.start_byte > call.node.start_byte and stmt.type in ("return_statement", "break_statement"):
+                    return True
+        node, parent = parent, parent.parent
     return False
+
