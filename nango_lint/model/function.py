@@ -425,6 +425,18 @@ class FunctionModel:
 
     # ------------------------------------------------------------------ analyses shared by several rules
     @cached_property
+    def zod(self):
+        """Parses zod schema expressions of this file (``self.zod.parse(node)``)."""
+        from nango_lint.model.zod import ZodResolver
+
+        return ZodResolver(self)
+
+    def config_schema(self, key: str):
+        """The zod schema of a config field (``checkpoint``, ``metadata``, ``input``, ``output``), or None."""
+        value = self.config_value(key)
+        return self.zod.parse(value) if value is not None else None
+
+    @cached_property
     def checkpoint_flow(self):
         from nango_lint.model.checkpoint import CheckpointFlow
 
