@@ -5,6 +5,7 @@ Exit codes: 0 no finding at or above the fail level, 1 findings, 2 usage / confi
 
 from __future__ import annotations
 
+import itertools
 import sys
 from typing import TextIO
 
@@ -120,7 +121,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     enabled, all_enabled = resolve_rules(select, ignore, extend_select)
     settings = Settings(enabled=enabled, fail_on=Severity.parse(fail_on), all_rules_enabled=all_enabled)
 
-    results = []
+    results: list = []
     file_paths = [p for p in paths if p != "-"]
     if "-" in paths:
         name = stdin_filename or "stdin.ts"
@@ -135,19 +136,23 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         targets: list[Target] = discover(file_paths)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from None
-    results.extend(lint_targets(targets, settings, jobs))
 
+    # Stream results: keep findings (small) and the sources of files that have findings; drop everything else
+    # as soon as a file is done, so memory stays flat in the number of files.
     findings = []
     errors = []
     sources = {}
-    for r in results:
+    file_count = 0
+    for r in itertools.chain(results, lint_targets(targets, settings, jobs)):
+        file_count += 1
         if r.error:
             errors.append(r.error)
-        findings.extend(r.findings)
-        if r.parsed is not None:
-            sources[r.path] = r.parsed
+        if r.findings:
+            findings.extend(r.findings)
+            if r.parsed is not None:
+                sources[r.path] = r.parsed
     findings.sort(key=lambda f: f.sort_key())
-    report = Report(findings, Summary.of(len(results), findings), sources, {})
+    report = Report(findings, Summary.of(file_count, findings), sources, {})
     reporter(output_format)(report, out)
     out.flush()
     for e in errors:

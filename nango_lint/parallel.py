@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from typing import Iterator
 
 from nango_lint.discovery import Target
@@ -24,7 +25,10 @@ def _lint_chunk(chunk: list[Target]) -> list[FileResult]:
     out = []
     for t in chunk:
         r = lint_target(t, _settings)
-        r.parsed = None  # trees do not cross process boundaries
+        if r.parsed is not None:
+            # trees cannot be pickled: send back only what reporters need (source and line index), and only
+            # for files with findings
+            r.parsed = replace(r.parsed, tree=None) if r.findings else None
         out.append(r)
     return out
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Iterable, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from dataclasses import dataclass, field
+from typing import Iterable
 
 from nango_lint.findings import Severity
 
@@ -28,14 +25,39 @@ CATEGORIES = {
     "NL8": "security",
     "NL9": "meta",
 }
+KINDS = ("sync", "action", "on-event", "function", "legacy", "module")
+SEVERITIES = ("error", "warning", "info")
+FIX_KINDS = ("none", "safe", "unsafe", "sometimes")
 
-Kind = Literal["sync", "action", "on-event", "function", "legacy", "module"]
+# Rule files are validated by hand rather than with pydantic: building pydantic models costs ~0.3 s of import
+# time, more than the whole lint of a small file. The checks are as strict (unknown keys and wrong types fail).
 
 
-class Example(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RuleFileError(ValueError):
+    pass
 
-    kind: Literal["incorrect", "correct"]
+
+def _check(data: dict, spec: dict[str, tuple], where: str) -> dict:
+    unknown = set(data) - set(spec)
+    if unknown:
+        raise RuleFileError(f"{where}: unknown key(s) {sorted(unknown)}")
+    out = {}
+    for key, (types, required, default) in spec.items():
+        if key not in data:
+            if required:
+                raise RuleFileError(f"{where}: missing key {key!r}")
+            out[key] = default() if callable(default) else default
+            continue
+        value = data[key]
+        if not isinstance(value, types):
+            raise RuleFileError(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
+        out[key] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Example:
+    kind: str  # "incorrect" | "correct"
     code: str
     path: str | None = None
     title: str | None = None
@@ -51,49 +73,74 @@ class Example(BaseModel):
         return "demo/syncs/example.ts"
 
 
-class Docs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+@dataclass(frozen=True)
+class Docs:
     what: str
     why: str
     fix_safety: str
     known_problems: str | None = None
-    options: list[str] = Field(default_factory=list)
-    references: list[str] = Field(default_factory=list)
+    options: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
 
 
-class RuleSpec(BaseModel):
-    """One rule file. Unknown keys are an error, so a typo in a rule file fails loudly in the tests."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule file (``rules/NLxxx-name.toml``)."""
 
     code: str
     name: str
-    severity: Literal["error", "warning", "info"]
-    severity_by_kind: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    severity: str
     summary: str
     message: str
+    docs: Docs
+    severity_by_kind: dict = field(default_factory=dict)
     default_enabled: bool = True
-    applies_to: tuple[Kind, ...] | None = None
-    fix: Literal["none", "safe", "unsafe", "sometimes"] = "none"
+    applies_to: tuple[str, ...] | None = None
+    fix: str = "none"
     query: str | None = None
     checker: str | None = None
-    docs: Docs
     examples: tuple[Example, ...] = ()
 
-    @field_validator("code")
     @classmethod
-    def _code(cls, v: str) -> str:
-        if not CODE_RE.match(v):
-            raise ValueError(f"rule code {v!r} must look like NL123")
-        return v
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        if not NAME_RE.match(v):
-            raise ValueError(f"rule name {v!r} must be kebab-case")
-        return v
+    def from_dict(cls, data: dict, where: str = "rule") -> "RuleSpec":
+        top = _check(data, {
+            "code": (str, True, None), "name": (str, True, None), "severity": (str, True, None),
+            "severity_by_kind": (dict, False, dict), "summary": (str, True, None), "message": (str, True, None),
+            "default_enabled": (bool, False, True), "applies_to": (list, False, None), "fix": (str, False, "none"),
+            "query": (str, False, None), "checker": (str, False, None), "docs": (dict, True, None),
+            "examples": (list, False, list),
+        }, where)
+        if not CODE_RE.match(top["code"]):
+            raise RuleFileError(f"{where}: rule code {top['code']!r} must look like NL123")
+        if not NAME_RE.match(top["name"]):
+            raise RuleFileError(f"{where}: rule name {top['name']!r} must be kebab-case")
+        for sev in [top["severity"], *top["severity_by_kind"].values()]:
+            if sev not in SEVERITIES:
+                raise RuleFileError(f"{where}: severity {sev!r} must be one of {SEVERITIES}")
+        for kind in [*top["severity_by_kind"], *(top["applies_to"] or [])]:
+            if kind not in KINDS:
+                raise RuleFileError(f"{where}: unknown function kind {kind!r}")
+        if top["fix"] not in FIX_KINDS:
+            raise RuleFileError(f"{where}: fix must be one of {FIX_KINDS}")
+        d = _check(top["docs"], {
+            "what": (str, True, None), "why": (str, True, None), "fix_safety": (str, True, None),
+            "known_problems": (str, False, None), "options": (list, False, list), "references": (list, False, list),
+        }, f"{where} [docs]")
+        docs = Docs(d["what"], d["why"], d["fix_safety"], d["known_problems"], tuple(d["options"]), tuple(d["references"]))
+        examples = []
+        for i, ex in enumerate(top["examples"]):
+            e = _check(ex, {"kind": (str, True, None), "code": (str, True, None), "path": (str, False, None),
+                            "title": (str, False, None)}, f"{where} example {i + 1}")
+            if e["kind"] not in ("incorrect", "correct"):
+                raise RuleFileError(f"{where} example {i + 1}: kind must be incorrect or correct")
+            examples.append(Example(**e))
+        return cls(
+            code=top["code"], name=top["name"], severity=top["severity"], summary=top["summary"],
+            message=top["message"], docs=docs, severity_by_kind=dict(top["severity_by_kind"]),
+            default_enabled=top["default_enabled"],
+            applies_to=tuple(top["applies_to"]) if top["applies_to"] is not None else None,
+            fix=top["fix"], query=top["query"], checker=top["checker"], examples=tuple(examples),
+        )
 
     @property
     def category(self) -> str:
@@ -109,7 +156,10 @@ class RuleSpec(BaseModel):
     def severity_label(self) -> str:
         if not self.severity_by_kind:
             return self.severity
-        parts = [self.severity] + [f"{sev} ({kind})" for kind, sev in self.severity_by_kind.items()]
+        others: dict[str, list[str]] = {}
+        for kind, sev in self.severity_by_kind.items():
+            others.setdefault(sev, []).append(kind)
+        parts = [f"{self.severity} (default)"] + [f"{sev} ({', '.join(kinds)})" for sev, kinds in others.items()]
         return " / ".join(parts)
 
     def explain(self) -> str:
@@ -183,8 +233,9 @@ class Catalog:
         return {r.code for r in self if r.default_enabled}
 
 
-def _rules_dir():
-    packaged = resources.files("nango_lint") / "_rules"
+def _rules_dir() -> Path:
+    # the wheel maps the top-level rules/ folder to nango_lint/_rules (a plain folder inside the package)
+    packaged = Path(__file__).resolve().parent / "_rules"
     if packaged.is_dir():
         return packaged
     # Running from a source checkout (editable install or tests): use the top-level rules/ folder.
@@ -192,19 +243,70 @@ def _rules_dir():
 
 
 def load_rule_file(path) -> RuleSpec:
+    import tomllib
+
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    return RuleSpec.model_validate(data)
+    return RuleSpec.from_dict(data, path.name)
+
+
+def cache_dir() -> Path:
+    """nango-lint's own cache folder (never inside the user's project)."""
+    import os
+
+    base = os.environ.get("NANGO_LINT_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "nango-lint" if xdg else Path.home() / ".cache" / "nango-lint"
+
+
+def _load_all(folder) -> list[RuleSpec]:
+    """Parse every rule file. TOML parsing is pure Python (~2 ms a file), so the parsed catalog is cached as JSON,
+    keyed by the rule files' names, sizes and mtimes and the tool version; a miss or an unwritable cache just parses."""
+    import hashlib
+    import json
+    import os
+
+    from nango_lint import __version__
+
+    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".toml")), key=lambda p: p.name)
+    h = hashlib.sha1(__version__.encode())
+    for e in entries:
+        try:
+            st = os.stat(str(e))
+            h.update(f"{e.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        except (OSError, TypeError):
+            h.update(e.name.encode())
+    cache_file = cache_dir() / f"rules-{h.hexdigest()[:16]}.json"
+    raw: list[tuple[str, dict]] | None = None
+    try:
+        raw = json.loads(cache_file.read_bytes())
+    except (OSError, ValueError):
+        raw = None
+    if raw is None:
+        import tomllib
+
+        raw = []
+        for entry in entries:
+            with entry.open("rb") as fh:
+                raw.append((entry.name, tomllib.load(fh)))
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(raw), encoding="utf-8")
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass
+    specs = []
+    for name, data in raw:
+        try:
+            specs.append(RuleSpec.from_dict(data, name))
+        except Exception as exc:  # a broken rule file is a packaging bug: say which one
+            raise RuntimeError(f"invalid rule file {name}: {exc}") from exc
+    return specs
 
 
 @cache
 def catalog() -> Catalog:
-    folder = _rules_dir()
-    specs = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".toml"):
-            try:
-                specs.append(load_rule_file(entry))
-            except Exception as exc:  # a broken rule file is a packaging bug: say which one
-                raise RuntimeError(f"invalid rule file {entry.name}: {exc}") from exc
-    return Catalog(specs)
+    return Catalog(_load_all(_rules_dir()))

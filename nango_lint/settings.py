@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field, fields
 
 from nango_lint.findings import Severity
 
@@ -20,16 +18,22 @@ DEFAULT_CHANGED_ONLY_ENDPOINTS = ("/changes", "/deleted", "/events", "/feed", "/
 DEFAULT_FULL_REFRESH_JUSTIFICATION = r"(?i)full[ -]?refresh|blocker"
 
 
-class RuleOptions(BaseModel):
-    """Options some rules read. Config files (``[tool.nango-lint]``) map onto these with kebab-case keys."""
+@dataclass(frozen=True)
+class RuleOptions:
+    """Options some rules read. Config files use the kebab-case names in ``OPTION_KEYS``.
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    A plain dataclass (not pydantic) so that a lint run does not pay pydantic's import cost; config files are
+    validated with pydantic in ``config.py``, which is only imported when a config file exists.
+    """
 
-    max_retries: int = Field(3, alias="max-retries", ge=0)
-    allowed_imports: tuple[str, ...] = Field(DEFAULT_ALLOWED_IMPORTS, alias="allowed-imports")
-    changed_only_params: tuple[str, ...] = Field(DEFAULT_CHANGED_ONLY_PARAMS, alias="changed-only-params")
-    changed_only_endpoints: tuple[str, ...] = Field(DEFAULT_CHANGED_ONLY_ENDPOINTS, alias="changed-only-endpoints")
-    full_refresh_justification: str = Field(DEFAULT_FULL_REFRESH_JUSTIFICATION, alias="full-refresh-justification")
+    max_retries: int = 3
+    allowed_imports: tuple[str, ...] = DEFAULT_ALLOWED_IMPORTS
+    changed_only_params: tuple[str, ...] = DEFAULT_CHANGED_ONLY_PARAMS
+    changed_only_endpoints: tuple[str, ...] = DEFAULT_CHANGED_ONLY_ENDPOINTS
+    full_refresh_justification: str = DEFAULT_FULL_REFRESH_JUSTIFICATION
+
+
+OPTION_KEYS = {f.name.replace("_", "-"): f.name for f in fields(RuleOptions)}
 
 
 @dataclass(frozen=True)

@@ -34,20 +34,13 @@ PROVIDER_METHODS = frozenset({"get", "post", "put", "patch", "delete", "proxy", 
 NANGO_FUNCTION_KEYS = ("exec", "onWebhook")
 _EXEC_PARAM_TYPE = re.compile(r"""\[\s*['"]exec['"]\s*\]\s*>\s*\[\s*0\s*\]""")
 
-# Capture names the model reads from the combined query (rule captures are namespaced "NLxxx.name").
+# The model's part of the combined query: ONE pattern, an alternation of plain node types. Structured patterns
+# (`(call_expression function: (member_expression ...))`) cost ~5 ms each to compile, which is most of a single-file
+# run; bucketing by node type in Python is cheap. See `bucket_model_nodes`.
 MODEL_QUERY = """
-(call_expression function: (member_expression object: (identifier))) @m.member_call
-(call_expression function: (identifier)) @m.ident_call
-(variable_declarator) @m.decl
-[(arrow_function) (function_expression) (function_declaration) (method_definition)
- (generator_function) (generator_function_declaration)] @m.fn
-(comment) @m.comment
-(export_statement) @m.export
-(import_statement) @m.import
-(type_alias_declaration) @m.type_alias
-(assignment_expression left: (member_expression object: (identifier))) @m.member_assign
-(assignment_expression left: (subscript_expression object: (identifier))) @m.member_assign
-(augmented_assignment_expression left: (member_expression object: (identifier))) @m.member_assign
+[(call_expression) (variable_declarator) (arrow_function) (function_expression) (function_declaration)
+ (method_definition) (generator_function) (generator_function_declaration) (comment) (export_statement)
+ (import_statement) (type_alias_declaration) (assignment_expression) (augmented_assignment_expression)] @m.node
 """
 
 
@@ -136,9 +129,9 @@ class FunctionModel:
 
     def __init__(self, parsed: ParsedSource, captures: dict[str, list[Node]]) -> None:
         self.parsed = parsed
-        self.caps = captures
+        self.caps = bucket_model_nodes(captures)
         self.root = parsed.root
-        self.bindings = Bindings(captures.get("m.decl", []), captures.get("m.fn", []))
+        self.bindings = Bindings(self.caps["m.decl"], self.caps["m.fn"])
         self.default_export: Node | None = None  # the exported value / declaration node
         self.create_call: Node | None = None
         self.create_name: str | None = None
@@ -285,12 +278,13 @@ class FunctionModel:
         calls: list[NangoCall] = []
         if not names:
             return calls
+        raw_names = {n.encode() for n in names}
         for call in self.caps.get("m.member_call", []):
             callee = call.child_by_field_name("function")
             obj = callee.child_by_field_name("object")
-            receiver = text(obj)
-            if receiver not in names:
+            if obj.text not in raw_names:  # bytes compare: this loop sees every `x.y()` call of the file
                 continue
+            receiver = text(obj)
             fn = self.nango_binding_at(receiver, obj)
             if fn is None:
                 continue
@@ -441,6 +435,54 @@ class FunctionModel:
         from nango_lint.model.checkpoint import CheckpointFlow
 
         return CheckpointFlow(self)
+
+
+_FN_TYPES = ("arrow_function", "function_expression", "function_declaration", "method_definition",
+             "generator_function", "generator_function_declaration")
+_BUCKETS = {"variable_declarator": "m.decl", "comment": "m.comment", "export_statement": "m.export",
+            "import_statement": "m.import", "type_alias_declaration": "m.type_alias"}
+
+
+def bucket_model_nodes(captures: dict[str, list[Node]]) -> dict[str, list[Node]]:
+    """Split the model's single capture into the named buckets the model and rules read (``m.member_call``:
+    ``x.y(...)`` with an identifier ``x``; ``m.ident_call``: ``f(...)``; ``m.fn``; ``m.decl``; ``m.comment``;
+    ``m.export``; ``m.import``; ``m.type_alias``; ``m.member_assign``: ``x.y = ...``/``x[k] = ...``/``x.y += ...``).
+    Rule captures (``NLxxx.name``) pass through unchanged."""
+    out: dict[str, list[Node]] = {k: v for k, v in captures.items() if k != "m.node"}
+    member_call: list[Node] = []
+    ident_call: list[Node] = []
+    fns: list[Node] = []
+    assigns: list[Node] = []
+    for key in ("m.decl", "m.comment", "m.export", "m.import", "m.type_alias"):
+        out[key] = []
+    for node in captures.get("m.node", ()):
+        t = node.type
+        if t == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is None:
+                continue
+            ft = fn.type
+            if ft == "member_expression":
+                obj = fn.child_by_field_name("object")
+                if obj is not None and obj.type == "identifier":
+                    member_call.append(node)
+            elif ft == "identifier":
+                ident_call.append(node)
+        elif t in _FN_TYPES:
+            fns.append(node)
+        elif t == "assignment_expression" or t == "augmented_assignment_expression":
+            left = node.child_by_field_name("left")
+            if left is not None and left.type in ("member_expression", "subscript_expression"):
+                obj = left.child_by_field_name("object")
+                if obj is not None and obj.type == "identifier" and (t == "assignment_expression" or left.type == "member_expression"):
+                    assigns.append(node)
+        else:
+            out[_BUCKETS[t]].append(node)
+    out["m.member_call"] = member_call
+    out["m.ident_call"] = ident_call
+    out["m.fn"] = fns
+    out["m.member_assign"] = assigns
+    return out
 
 
 def _call_arguments(call: Node) -> list[Node]:
