@@ -93,7 +93,7 @@ def main_command(paths, output_format, select, extend_select, ignore, fail_on, e
     PATH can be files or folders (searched for .ts, .mts, .cts and .tsx files, skipping node_modules, dist, build,
     .nango, hidden folders and git-ignored files). Use '-' to read one file from stdin.
     """
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     try:
         if list_rules:
             _list_rules(out)

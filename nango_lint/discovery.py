@@ -67,7 +67,9 @@ def _walk(root: str) -> Iterator[str]:
         for entry in entries:
             name = entry.name
             try:
-                is_dir = entry.is_dir()
+                # symlinked folders are not followed (like git): integration folders are often aliases of each
+                # other (`aircall-basic -> aircall`), and a link to a parent would loop
+                is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
             if is_dir:

@@ -18,11 +18,12 @@ def missing_function_definition(ctx: RuleContext) -> None:
     if folder_kind(ctx.path) is None and not ctx.file.explicit:
         return
     anchor = model.default_export
-    where = f"in `{KIND_FOLDERS[folder_kind(ctx.path)]}/`" if folder_kind(ctx.path) else "in a file named for linting"
+    folder = folder_kind(ctx.path)
+    where = f"a file in `{KIND_FOLDERS[folder]}/`" if folder else "a file linted as a function"
     if anchor is not None:
-        ctx.report(anchor, message=f"The default export is not `createSync`/`createAction`/`createOnEvent({{...}})`; a function file {where} must default-export one")
+        ctx.report(anchor, message=f"The default export is not `createSync`/`createAction`/`createOnEvent({{...}})`: {where} must default-export one")
     else:
-        ctx.report(start=0, end=0, message=f"No default-exported `createSync`/`createAction`/`createOnEvent`: a function file {where} must define one")
+        ctx.report(start=0, end=0, message=f"No default-exported `createSync`/`createAction`/`createOnEvent`: {where} must define one (helpers belong outside the function folders)")
 
 
 def legacy_function_style(ctx: RuleContext) -> None:
