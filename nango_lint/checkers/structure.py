@@ -18,7 +18,7 @@ def missing_function_definition(ctx: RuleContext) -> None:
     if folder_kind(ctx.path) is None and not ctx.file.explicit:
         return
     anchor = model.default_export
-    where = f"in `{KIND_FOLDERS[folder_kind(ctx.path)]}/`" if folder_kind(ctx.path) else "in a file named for linting"
+    where = f"in `{KIND_FOLDERS[folder_kind(ctx.path)]}/`" if folder_kind(ctx.path) else "named on the command line"
     if anchor is not None:
         ctx.report(anchor, message=f"The default export is not `createSync`/`createAction`/`createOnEvent({{...}})`; a function file {where} must default-export one")
     else:
@@ -29,7 +29,8 @@ def legacy_function_style(ctx: RuleContext) -> None:
     model = ctx.model
     if model.kind == "legacy" and model.default_export is not None:
         node = model.default_export
-        name = node.child_by_field_name("name")
+        # `export default fetchData` (an identifier bound to the function) names the function itself
+        name = node if node.type == "identifier" else node.child_by_field_name("name")
         ctx.report(name or node, name=text(name) if name is not None else "function")
 
 

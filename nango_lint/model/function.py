@@ -20,6 +20,7 @@ from nango_lint.model.syntax import (
     CONDITIONAL_TYPES,
     FUNCTION_TYPES,
     LOOP_TYPES,
+    call_callee,
     first_param,
     param_name,
     param_type_name,
@@ -37,6 +38,8 @@ _EXEC_PARAM_TYPE = re.compile(r"""\[\s*['"]exec['"]\s*\]\s*>\s*\[\s*0\s*\]""")
 # Capture names the model reads from the combined query (rule captures are namespaced "NLxxx.name").
 MODEL_QUERY = """
 (call_expression function: (member_expression object: (identifier))) @m.member_call
+(call_expression function: (await_expression (member_expression object: (identifier)))) @m.member_call
+(call_expression function: (unary_expression (member_expression object: (identifier)))) @m.member_call
 (call_expression function: (identifier)) @m.ident_call
 (variable_declarator) @m.decl
 [(arrow_function) (function_expression) (function_declaration) (method_definition)
@@ -72,7 +75,7 @@ class NangoCall:
 
     @property
     def callee(self) -> Node:
-        return self.node.child_by_field_name("function")
+        return call_callee(self.node)
 
     @property
     def property_node(self) -> Node:
@@ -144,6 +147,7 @@ class FunctionModel:
         self.create_name: str | None = None
         self.config_arg: Node | None = None  # first argument of createX, whatever it is
         self.config: ObjectLiteral | None = None
+        self.legacy_function: Node | None = None  # the default-exported function of a legacy file
         self.kind = "module"
         self._classify()
 
@@ -163,12 +167,21 @@ class FunctionModel:
             if target.type in FUNCTION_TYPES or target.type in ("function_declaration", "class_declaration"):
                 if target.type != "class_declaration":
                     self.kind = "legacy"
+                    self.legacy_function = target
                 return
             call = target
             if target.type == "identifier":
                 resolved = self.bindings.resolve(text(target), export)
                 if resolved and resolved[0] == "decl" and resolved[1].type == "variable_declarator":
                     call = unwrap(resolved[1].child_by_field_name("value"))
+                elif resolved and resolved[0] == "decl" and resolved[1].type in FUNCTION_TYPES:
+                    call = resolved[1]  # `async function fetchData(...) {}` ... `export default fetchData`
+                if call is not None and call.type in FUNCTION_TYPES:
+                    # `export default fetchData` where fetchData is a function: the runner sees a function
+                    # default export (typeof === 'function'), i.e. a legacy file (NFM §7)
+                    self.kind = "legacy"
+                    self.legacy_function = call
+                    return
             if call is not None and call.type == "call_expression":
                 fn = call.child_by_field_name("function")
                 name = text(fn) if fn is not None and fn.type == "identifier" else None
@@ -239,8 +252,8 @@ class FunctionModel:
             ann = param.child_by_field_name("type") if param is not None and param.type != "identifier" else None
             if ann is not None and _EXEC_PARAM_TYPE.search(text(ann)):
                 found[fn.id] = (fn, name)
-        if self.kind == "legacy" and self.default_export is not None and self.default_export.type in FUNCTION_TYPES:
-            fn = self.default_export
+        if self.legacy_function is not None:
+            fn = self.legacy_function
             name = param_name(first_param(fn))
             if name and fn.id not in found:
                 found[fn.id] = (fn, name)
@@ -286,7 +299,9 @@ class FunctionModel:
         if not names:
             return calls
         for call in self.caps.get("m.member_call", []):
-            callee = call.child_by_field_name("function")
+            callee = call_callee(call)
+            if callee is None or callee.type != "member_expression":
+                continue  # `(await x).y<T>()`-style shapes the query also matched
             obj = callee.child_by_field_name("object")
             receiver = text(obj)
             if receiver not in names:
@@ -327,7 +342,7 @@ class FunctionModel:
                 names.add(text(obj))
         for call in self.caps.get("m.member_call", []):
             # Object.assign(cfg, ...) mutates cfg
-            callee = call.child_by_field_name("function")
+            callee = call_callee(call)
             if text(callee) == "Object.assign":
                 args = _call_arguments(call)
                 if args and args[0].type == "identifier":
