@@ -12,6 +12,9 @@ from nango_lint.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 ANNOTATION = re.compile(r"^\s*(?://|/\*|\{/\*)\s*(ruleid|ok|todoruleid|todook):\s*([A-Za-z0-9_,\s-]+?)\s*(?:\*/\}?|\*/)?\s*$")
+# ``code; // ruleid: NL001`` at the end of a code line refers to that line itself: the only way to annotate a
+# finding on line 1 (file-level findings such as NL001's "no default export" are reported at 1:1).
+TRAILING_ANNOTATION = re.compile(r"^\s*[^\s/].*?//\s*(ruleid|ok|todoruleid|todook):\s*([A-Za-z0-9_,\s-]+?)\s*$")
 PATH_HEADER = re.compile(r"^\s*//\s*fixture-path:\s*(\S+)\s*$")
 
 
@@ -53,6 +56,9 @@ def parse_annotations(source: str) -> dict[str, set[tuple[str, int]]]:
                 if rid:
                     pending.append((kind, rid))
             continue
+        trailing = TRAILING_ANNOTATION.match(line)
+        if trailing:
+            pending.extend((trailing.group(1), rid.strip()) for rid in trailing.group(2).split(",") if rid.strip())
         if pending:
             for kind, rid in pending:
                 rule = catalog().get(rid)

@@ -46,10 +46,13 @@ def track_deletes_with_changed_only_checkpoint(ctx: RuleContext) -> None:
     reason = None
     params = {_norm(p) for p in ctx.options.changed_only_params}
     endpoints = tuple(e.lower() for e in ctx.options.changed_only_endpoints)
-    for use in flow.request_uses():
+    # in source order, so the reason cites the first changed-since key/value in the file
+    for use in sorted(flow.request_uses(), key=lambda u: (u.anchor or u.node).start_byte):
         key = _changed_since_key(ctx, use.path)
         if key is not None and "endpoint" not in use.path:
-            reason = f"its request sends the checkpoint as `{key}` (line {use.node.start_point[0] + 1})"
+            # the line of the key/value that carries the checkpoint, not of the config object around it
+            where = use.anchor if use.anchor is not None else use.node
+            reason = f"its request sends the checkpoint as `{key}` (line {where.start_point[0] + 1})"
             break
         cfg = use.call.config if use.call is not None else None
         endpoint = cfg.value("endpoint") if cfg is not None else None

@@ -30,7 +30,8 @@ def legacy_function_style(ctx: RuleContext) -> None:
     model = ctx.model
     if model.kind == "legacy" and model.default_export is not None:
         node = model.default_export
-        name = node.child_by_field_name("name")
+        # `export default fetchData` (an identifier bound to the function) names the function itself
+        name = node if node.type == "identifier" else node.child_by_field_name("name")
         ctx.report(name or node, name=text(name) if name is not None else "function")
 
 

@@ -21,6 +21,12 @@ def syntax_error(ctx: RuleContext) -> None:
             found.append((node, f"Syntax error: missing `{node.type}`"))
             continue
         if node.is_error:
+            inner = [c for c in node.children if c.has_error or c.is_missing]
+            if inner:
+                # tree-sitter often wraps a whole file (or function) in one ERROR node around the real
+                # problems: report the innermost errors, not "unexpected <the first line of the file>"
+                stack.extend(reversed(inner))
+                continue
             body = ctx.text(node).strip()
             snippet = body.splitlines()[0][:40] if body else ""
             found.append((node, f"Syntax error: unexpected `{snippet}`" if snippet else "Syntax error"))

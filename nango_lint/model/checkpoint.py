@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from nango_lint.model.syntax import FUNCTION_TYPES, iter_descendants, property_key, text
+from nango_lint.model.syntax import FUNCTION_TYPES, call_callee, iter_descendants, property_key, string_value, text
 
 if TYPE_CHECKING:
     from nango_lint.model.function import FunctionModel, NangoCall
@@ -38,6 +38,11 @@ PURE_CALLEES = frozenset(
     }
 )
 PURE_METHODS = frozenset({"parse", "safeParse", "parseAsync", "safeParseAsync"})
+# Methods (on any receiver) whose result is built from their arguments, including what a callback argument returns:
+# `rows.map((r) => ({ ...r, since: cp.since }))` carries the checkpoint to wherever the mapped rows go.
+DERIVING_METHODS = frozenset(
+    {"map", "flatMap", "filter", "find", "findLast", "reduce", "some", "every", "includes", "concat", "join", "then"}
+)
 # Expression parents through which a tainted child makes the parent tainted.
 PASS_THROUGH = frozenset(
     {
@@ -56,6 +61,11 @@ class Use:
     node: Node  # the tainted expression at the point of use
     call: "NangoCall | None" = None
     path: tuple[str, ...] = ()
+    # Where the checkpoint value enters the request: the innermost key/value (`updated_after: cp.since`, a
+    # shorthand `{ since }`, or `params.since = ...`), which may sit in an object declared before the call; else
+    # the tainted expression the flow started from. Rules point at this line, not at the whole config.
+    anchor: Node | None = None
+    origin: Node | None = None  # the tainted reference (or the getCheckpoint call) this flow started from
 
 
 @dataclass
@@ -85,7 +95,7 @@ class CheckpointFlow:
         scope = get.function
         uses: list[Use] = []
         tainted: set[str] = set()
-        obj_paths: dict[str, set[tuple[str, ...]]] = {}
+        obj_paths: dict[str, dict[tuple[str, ...], Node | None]] = {}  # name -> key path inside it -> anchor
         work: list[tuple[Node, tuple[str, ...]]] = [(get.node, ())]
         seen: set[int] = set()
         while work:
@@ -93,28 +103,37 @@ class CheckpointFlow:
             if expr.id in seen:
                 continue
             seen.add(expr.id)
-            for name, path in self._flow(expr, uses, inherited):
+            for name, path, anchor in self._flow(expr, uses, inherited):
                 if path:
-                    obj_paths.setdefault(name, set()).add(path)
+                    obj_paths.setdefault(name, {}).setdefault(path, anchor)
                 if name in tainted:
                     continue
                 tainted.add(name)
                 for ref in _references(self.model, scope, name):
                     if not _is_write(ref):
                         work.append((ref, ()))
-        # re-attach key paths for objects that were built first and passed to a request later
+        # re-attach key paths for objects that were built first and passed to a request later:
+        # `const params = { since: cp.since }; nango.get({ endpoint, params })` is a use at ("params", "since"),
+        # anchored on `since: cp.since`. One use per key path the object received.
+        out: list[Use] = []
         for use in uses:
-            if use.kind == "request" and use.node.type in ("identifier", "shorthand_property_identifier"):
-                for p in obj_paths.get(text(use.node), ()):
-                    use.path = use.path + p if use.path else p
+            origin = use.origin
+            inner = obj_paths.get(text(origin)) if use.kind == "request" and origin is not None and origin.type in (
+                "identifier", "shorthand_property_identifier") else None
+            if not inner:
+                out.append(use)
+                continue
+            for p, anchor in inner.items():
+                out.append(Use(use.kind, use.node, use.call, use.path + p, anchor or use.anchor, origin))
         self.tainted_names[get.node.id] = tainted
-        return uses
+        return out
 
     def _flow(self, expr: Node, uses: list[Use], inherited: tuple[str, ...]):
-        """Climb from a tainted expression to where its value goes. Yields (name, key path) pairs of variables
+        """Climb from a tainted expression to where its value goes. Yields (name, key path, anchor) for variables
         that become tainted, and appends terminal uses."""
         node = expr
         path: list[str] = []
+        anchor: Node | None = None  # the innermost key/value on the way up (see Use.anchor)
         while True:
             parent = node.parent
             if parent is None:
@@ -125,20 +144,34 @@ class CheckpointFlow:
                     return
                 node = parent
                 continue
+            if pt == "arrow_function":
+                body = parent.child_by_field_name("body")
+                if body is not None and body.id == node.id:
+                    # an expression-bodied arrow returns the value: the arrow carries it (`.map(cb)` below)
+                    node = parent
+                    path = []
+                    anchor = None
+                    continue
+                uses.append(Use("unknown", node))
+                return
             if pt == "pair":
                 if parent.child_by_field_name("value") is not None and parent.child_by_field_name("value").id == node.id:
                     key = property_key(parent)
                     path.insert(0, key or "?")
+                    anchor = anchor or parent
                     node = parent.parent  # the object
                     continue
                 return  # a computed key: ignore
             if pt == "object":  # shorthand property `{ cursor }` or spread inside an object
+                if node.type == "shorthand_property_identifier":
+                    path.insert(0, text(node))  # `{ since }` is the key `since`
+                    anchor = anchor or node
                 node = parent
                 continue
             if pt == "variable_declarator":
                 if parent.child_by_field_name("value") is not None and parent.child_by_field_name("value").id == node.id:
                     for name in _bound_names(parent.child_by_field_name("name")):
-                        yield name, tuple(path)
+                        yield name, tuple(path), anchor
                 return
             if pt in ("assignment_expression", "augmented_assignment_expression"):
                 right = parent.child_by_field_name("right")
@@ -147,11 +180,13 @@ class CheckpointFlow:
                     extra: list[str] = []
                     while left is not None and left.type in ("member_expression", "subscript_expression"):
                         prop = left.child_by_field_name("property") or left.child_by_field_name("index")
-                        extra.insert(0, text(prop) if prop is not None and prop.type == "property_identifier" else "?")
+                        # `params.since = ...` and `params['since'] = ...` both name the key `since`
+                        key = text(prop) if prop is not None and prop.type == "property_identifier" else string_value(prop)
+                        extra.insert(0, key if key is not None else "?")
                         left = left.child_by_field_name("object")
                     if left is not None:
                         for name in _bound_names(left):
-                            yield name, tuple(extra + path)
+                            yield name, tuple(extra + path), (anchor or (parent if extra else None))
                     # the assignment expression itself also has the value
                     node = parent
                     continue
@@ -172,17 +207,20 @@ class CheckpointFlow:
                     if nc.is_provider_call:
                         first = nc.first_arg
                         p = tuple(path) if first is not None and first.id == node.id else ()
-                        uses.append(Use("request", node, nc, p or inherited))
+                        uses.append(Use("request", node, nc, p or inherited, anchor or expr, expr))
                     else:
-                        uses.append(Use("nango", node, nc, tuple(path)))
+                        uses.append(Use("nango", node, nc, tuple(path), anchor or expr, expr))
                     return
-                callee = call.child_by_field_name("function")
+                callee = call_callee(call)
                 ctext = text(callee)
                 if ctext in PURE_CALLEES or (
-                    callee is not None and callee.type == "member_expression" and text(callee.child_by_field_name("property")) in PURE_METHODS
+                    callee is not None
+                    and callee.type == "member_expression"
+                    and text(callee.child_by_field_name("property")) in (PURE_METHODS | DERIVING_METHODS)
                 ):
                     node = call
                     path = []
+                    anchor = None
                     continue
                 if ctext.startswith("console."):
                     return
@@ -192,13 +230,14 @@ class CheckpointFlow:
                 # tainted receiver: `cp.since.toString()`, `cp.items.map(...)`
                 node = parent
                 path = []
+                anchor = None
                 continue
             if pt == "for_in_statement":
                 right = parent.child_by_field_name("right")
                 if right is not None and right.id == node.id:
                     left = parent.child_by_field_name("left")
                     for name in _bound_names(left):
-                        yield name, ()
+                        yield name, (), None
                     uses.append(Use("control", node))
                 return
             if pt in CONTROL_PARENTS or pt in ("switch_case",):
@@ -294,7 +333,7 @@ def _governs_state(stmt: Node, calls_by_id: dict) -> bool:
                 if nc.is_provider_call:
                     return True
                 continue
-            ctext = text(node.child_by_field_name("function"))
+            ctext = text(call_callee(node))
             if not ctext.startswith("console.") and ctext not in PURE_CALLEES:
                 return True  # a same-file helper or unknown code may act on it
     return False

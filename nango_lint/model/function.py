@@ -20,6 +20,7 @@ from nango_lint.model.syntax import (
     CONDITIONAL_TYPES,
     FUNCTION_TYPES,
     LOOP_TYPES,
+    call_callee,
     first_param,
     param_name,
     param_type_name,
@@ -65,7 +66,7 @@ class NangoCall:
 
     @property
     def callee(self) -> Node:
-        return self.node.child_by_field_name("function")
+        return call_callee(self.node)
 
     @property
     def property_node(self) -> Node:
@@ -137,6 +138,7 @@ class FunctionModel:
         self.create_name: str | None = None
         self.config_arg: Node | None = None  # first argument of createX, whatever it is
         self.config: ObjectLiteral | None = None
+        self.legacy_function: Node | None = None  # the default-exported function of a legacy file
         self.kind = "module"
         self._classify()
 
@@ -156,12 +158,21 @@ class FunctionModel:
             if target.type in FUNCTION_TYPES or target.type in ("function_declaration", "class_declaration"):
                 if target.type != "class_declaration":
                     self.kind = "legacy"
+                    self.legacy_function = target
                 return
             call = target
             if target.type == "identifier":
                 resolved = self.bindings.resolve(text(target), export)
                 if resolved and resolved[0] == "decl" and resolved[1].type == "variable_declarator":
                     call = unwrap(resolved[1].child_by_field_name("value"))
+                elif resolved and resolved[0] == "decl" and resolved[1].type in FUNCTION_TYPES:
+                    call = resolved[1]  # `async function fetchData(...) {}` ... `export default fetchData`
+                if call is not None and call.type in FUNCTION_TYPES:
+                    # `export default fetchData` where fetchData is a function: the runner sees a function
+                    # default export (typeof === 'function'), i.e. a legacy file (NFM §7)
+                    self.kind = "legacy"
+                    self.legacy_function = call
+                    return
             if call is not None and call.type == "call_expression":
                 fn = call.child_by_field_name("function")
                 name = text(fn) if fn is not None and fn.type == "identifier" else None
@@ -232,8 +243,8 @@ class FunctionModel:
             ann = param.child_by_field_name("type") if param is not None and param.type != "identifier" else None
             if ann is not None and _EXEC_PARAM_TYPE.search(text(ann)):
                 found[fn.id] = (fn, name)
-        if self.kind == "legacy" and self.default_export is not None and self.default_export.type in FUNCTION_TYPES:
-            fn = self.default_export
+        if self.legacy_function is not None:
+            fn = self.legacy_function
             name = param_name(first_param(fn))
             if name and fn.id not in found:
                 found[fn.id] = (fn, name)
@@ -280,7 +291,9 @@ class FunctionModel:
             return calls
         raw_names = {n.encode() for n in names}
         for call in self.caps.get("m.member_call", []):
-            callee = call.child_by_field_name("function")
+            callee = call_callee(call)
+            if callee is None or callee.type != "member_expression":
+                continue  # `(await x).y<T>()`-style shapes the query also matched
             obj = callee.child_by_field_name("object")
             if obj.text not in raw_names:  # bytes compare: this loop sees every `x.y()` call of the file
                 continue
@@ -321,7 +334,7 @@ class FunctionModel:
                 names.add(text(obj))
         for call in self.caps.get("m.member_call", []):
             # Object.assign(cfg, ...) mutates cfg
-            callee = call.child_by_field_name("function")
+            callee = call_callee(call)
             if text(callee) == "Object.assign":
                 args = _call_arguments(call)
                 if args and args[0].type == "identifier":
@@ -458,7 +471,7 @@ def bucket_model_nodes(captures: dict[str, list[Node]]) -> dict[str, list[Node]]
     for node in captures.get("m.node", ()):
         t = node.type
         if t == "call_expression":
-            fn = node.child_by_field_name("function")
+            fn = call_callee(node)  # repairs `await a.b<T>(x)`, which tree-sitter parses as `(await a.b)<T>(x)`
             if fn is None:
                 continue
             ft = fn.type

@@ -96,6 +96,21 @@ def number_value(node: Node | None) -> float | None:
     return None
 
 
+def call_callee(call: Node) -> Node | None:
+    """The callee of a ``call_expression``, repairing a tree-sitter-typescript misparse: with type arguments,
+    ``await a.b<T>(x)`` (and ``void a.b<T>(x)``) parse as ``(await a.b)<T>(x)``, so the call's ``function`` field
+    is an ``await_expression``/``unary_expression`` wrapping the real callee. The call still is ``a.b<T>(x)``."""
+    callee = call.child_by_field_name("function")
+    if (
+        callee is not None
+        and callee.type in ("await_expression", "unary_expression")
+        and call.child_by_field_name("type_arguments") is not None
+        and callee.named_children
+    ):
+        return callee.named_children[-1]
+    return callee
+
+
 def is_ancestor(ancestor: Node, node: Node) -> bool:
     return ancestor.start_byte <= node.start_byte and node.end_byte <= ancestor.end_byte
 
