@@ -115,7 +115,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     from nango_lint.discovery import DiscoveryError, Target, discover
     from nango_lint.findings import Severity
     from nango_lint.report import Report, Summary, reporter
-    from nango_lint.runner import lint_bytes, lint_targets
+    from nango_lint.runner import lint_bytes_safely, lint_targets
     from nango_lint.settings import Settings
 
     enabled, all_enabled = resolve_rules(select, ignore, extend_select)
@@ -129,7 +129,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
             raw = sys.stdin.buffer.read()
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot read stdin: {exc}") from None
-        results.append(lint_bytes(name, raw, settings, explicit=True))
+        results.append(lint_bytes_safely(name, raw, settings, explicit=True))
     elif stdin_filename:
         raise UsageError("--stdin-filename needs '-' among the paths")
     try:

@@ -37,7 +37,17 @@ def lint_target(target: Target, settings: Settings) -> FileResult:
         return FileResult(target.path, error=f"{target.path}: permission denied")
     except OSError as exc:
         return FileResult(target.path, error=f"{target.path}: cannot read ({exc.strerror or exc})")
-    return lint_bytes(target.path, raw, settings, target.explicit)
+    return lint_bytes_safely(target.path, raw, settings, target.explicit)
+
+
+def lint_bytes_safely(path: str, raw: bytes, settings: Settings, explicit: bool = True) -> FileResult:
+    """``lint_bytes`` that turns an unexpected failure into a one-line error for this file, never a traceback."""
+    try:
+        return lint_bytes(path, raw, settings, explicit)
+    except RecursionError:
+        return FileResult(path, error=f"{path}: too deeply nested to analyse, not linted")
+    except Exception as exc:  # a bug in a rule must cost one file, never the run: one line, exit 2
+        return FileResult(path, error=f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
 
 
 def lint_targets(targets: Iterable[Target], settings: Settings, jobs: int | None = None) -> Iterator[FileResult]:
