@@ -232,20 +232,27 @@ def _drop_line(f: Finding, why: str) -> str:
 def write_atomic(path: str, data: bytes) -> None:
     """Replace ``path``'s content with ``data``: temp file in the same folder, fsync, rename; mode kept.
 
-    A symlink is followed (its target is replaced, the link stays). On any failure the original is untouched, the
-    temp file is removed and ``FixWriteError`` carries one line.
+    A symlink is followed (its target is replaced, the link stays); a file we may not write is refused, not replaced.
+    On any failure the original is untouched, the temp file is removed and ``FixWriteError`` carries one line.
     """
     target = os.path.realpath(path)
     folder = os.path.dirname(target) or "."
     tmp = None
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        info = os.stat(target)
+        if not os.access(target, os.W_OK):  # a read-only file stays read-only, although its folder is writable
+            raise PermissionError(13, "Permission denied")
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".nango-lint.tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            try:  # keep the owner where we may (e.g. root fixing a user's file)
+                os.chown(tmp, info.st_uid, info.st_gid)
+            except OSError:
+                pass
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:

@@ -136,6 +136,15 @@ def test_failed_write_leaves_the_original_and_no_temp_file(sync_file, monkeypatc
     assert "NL101" in res.stdout  # the findings of the unchanged file are still reported
 
 
+def test_read_only_file_is_not_replaced(sync_file, monkeypatch):
+    real_access = os.access
+    monkeypatch.setattr("nango_lint.fixes.os.access", lambda p, m: False if m == os.W_OK else real_access(p, m))
+    res = _cli("--fix", "--unsafe-fixes", str(sync_file))
+    assert sync_file.read_bytes() == SYNC.encode()
+    assert res.exit_code == 2 and "Permission denied" in res.stderr
+    assert _leftovers(sync_file.parent) == []
+
+
 def test_write_atomic_cleans_up_when_the_write_itself_fails(tmp_path, monkeypatch):
     target = tmp_path / "a.ts"
     target.write_bytes(b"old")
