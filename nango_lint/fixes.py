@@ -153,15 +153,17 @@ def fix_source(path: str, raw: bytes, lint: Linter, *, unsafe: bool = False) -> 
     rejected: set[FixKey] = set()
     dropped: list[str] = []
     applied_total = 0
-    converged = False
     findings = lint(parsed)
-    for _ in range(MAX_PASSES):
-        candidates = [
+
+    def pending() -> list[Finding]:
+        return [
             f for f in findings
             if applicable(f.fix, unsafe) and _key(f.code, f.fix) not in rejected and _changes(parsed.source, f.fix)
         ]
+
+    for _ in range(MAX_PASSES):
+        candidates = pending()
         if not candidates:
-            converged = True
             break
         chosen: list[Finding] = []
         last_end = -1
@@ -186,6 +188,7 @@ def fix_source(path: str, raw: bytes, lint: Linter, *, unsafe: bool = False) -> 
         parsed = new_parsed
         errors = syntax_error_count(parsed.root)
         findings = lint(parsed)
+    converged = not pending()
     for f in findings:  # a fix that was dropped is not offered again
         if f.fix is not None and _key(f.code, f.fix) in rejected:
             f.fix = None

@@ -308,6 +308,17 @@ def test_a_fix_that_never_converges_stops_after_max_passes():
     assert fixed.fixed == b"const a = 1" + b";" * MAX_PASSES
 
 
+def test_a_chain_of_exactly_max_passes_converges():
+    lint = _regex_linter(("NL001", r"a(?=;)", "b;a"))  # each pass adds one `;`, until there are MAX_PASSES + 1
+
+    def bounded(parsed):
+        return lint(parsed) if parsed.source.count(b";") <= MAX_PASSES else []
+
+    fixed = fix_source("a.ts", b"a;", bounded)
+    assert fixed.converged and fixed.applied == MAX_PASSES
+    assert fixed.fixed.count(b";") == MAX_PASSES + 1
+
+
 def test_inserted_text_uses_the_file_newline():
     assert dominant_newline(b"a\r\nb\r\nc\n") == b"\r\n"
     assert dominant_newline(b"a\nb\n") == b"\n"
