@@ -83,11 +83,14 @@ def _explain(ident: str, out: TextIO) -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors in the run still exit 2).")
 @click.option("--stdin-filename", metavar="PATH", help="With PATH '-': the name to report and to choose the grammar by.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: automatic, 1 for small runs).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files (atomic writes), then report what remains. With '-': print the fixed source to stdout.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (with --fix or --diff); alone, show them as available.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of the fixes instead of writing them; exit 1 if a file would change.")
 @click.option("--list-rules", is_flag=True, help="Print the rule catalog with default severities and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (by code or name) and exit.")
 @click.version_option(__version__, "--version", prog_name="nango-lint")
 def main_command(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs,
-                 list_rules, explain) -> None:
+                 fix, unsafe_fixes, diff, list_rules, explain) -> None:
     """Lint Nango Functions (createSync / createAction files) for the platform's non-negotiable rules.
 
     PATH can be files or folders (searched for .ts, .mts, .cts and .tsx files, skipping node_modules, dist, build,
@@ -104,24 +107,28 @@ def main_command(paths, output_format, select, extend_select, ignore, fail_on, e
         if not paths:
             raise UsageError("no paths given (try: nango-lint integrations/ or nango-lint --help)")
         code = run(paths, output_format or "concise", _split(select), _split(extend_select), _split(ignore), fail_on,
-                   exit_zero, stdin_filename, jobs, out)
+                   exit_zero, stdin_filename, jobs, out, (fix, unsafe_fixes, diff))
     except UsageError as exc:
         click.echo(f"nango-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(code)
 
 
-def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out) -> int:
+def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out,
+        fixing: tuple[bool, bool, bool] = (False, False, False)) -> int:
     from nango_lint.discovery import DiscoveryError, Target, discover
     from nango_lint.findings import Severity
+    from nango_lint.fixes import FixMode
     from nango_lint.report import Report, Summary, reporter
     from nango_lint.runner import lint_bytes_safely, lint_targets
     from nango_lint.settings import Settings
 
+    fix_mode = FixMode(*fixing)  # (--fix, --unsafe-fixes, --diff)
     enabled, all_enabled = resolve_rules(select, ignore, extend_select)
     settings = Settings(enabled=enabled, fail_on=Severity.parse(fail_on), all_rules_enabled=all_enabled)
 
     results: list = []
+    stdin = None
     file_paths = [p for p in paths if p != "-"]
     if "-" in paths:
         name = stdin_filename or "stdin.ts"
@@ -130,12 +137,23 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot read stdin: {exc}") from None
         results.append(lint_bytes_safely(name, raw, settings, explicit=True))
+        stdin = (results[0], raw)
     elif stdin_filename:
         raise UsageError("--stdin-filename needs '-' among the paths")
     try:
         targets: list[Target] = discover(file_paths)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from None
+    stream = itertools.chain(results, lint_targets(targets, settings, jobs))
+    if fix_mode.active:  # --fix / --diff: results now hold what remains (nango_lint/fixes.py)
+        from nango_lint.fixes import fix_stage
+
+        results, out, would_change = fix_stage(list(stream), settings, fix_mode, targets, stdin, out)
+        if would_change is not None:  # --diff: the patch was the output
+            for e in (r.error for r in results if r.error):
+                click.echo(f"nango-lint: error: {e}", err=True)
+            return EXIT_ERROR if any(r.error for r in results) else (EXIT_FINDINGS if would_change and not exit_zero else EXIT_OK)
+        stream = iter(results)
 
     # Stream results: keep findings (small) and the sources of files that have findings; drop everything else
     # as soon as a file is done, so memory stays flat in the number of files.
@@ -143,7 +161,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     errors = []
     sources = {}
     file_count = 0
-    for r in itertools.chain(results, lint_targets(targets, settings, jobs)):
+    for r in stream:
         file_count += 1
         if r.error:
             errors.append(r.error)
@@ -152,7 +170,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
             if r.parsed is not None:
                 sources[r.path] = r.parsed
     findings.sort(key=lambda f: f.sort_key())
-    report = Report(findings, Summary.of(file_count, findings), sources, {})
+    report = Report(findings, Summary.of(file_count, findings), sources, {}, unsafe_fixes=fix_mode.unsafe)
     reporter(output_format)(report, out)
     out.flush()
     for e in errors:

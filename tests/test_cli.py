@@ -62,7 +62,8 @@ def test_findings_exit_one_and_concise_format(tmp_path):
     line = BAD_SYNC.splitlines()[10]
     col = line.index("10") + 1
     assert first.startswith(f"{f}:11:{col}: NL101 error `retries: 10`"), first
-    assert r.output.splitlines()[-1] == "Found 1 finding (1 error) in 1 file."
+    assert "Found 1 finding (1 error) in 1 file." in r.output.splitlines()
+    assert r.output.splitlines()[-1] == "1 fixable with --fix --unsafe-fixes."
 
 
 def test_json_report_shape_and_relative_paths(tmp_path, monkeypatch):

@@ -46,3 +46,32 @@ def test_every_rule_folder_has_a_ruleid_case():
 def test_every_enabled_rule_has_fixtures():
     missing = [r.code for r in catalog() if not (FIXTURES / r.code).is_dir() and r.code not in ("NL901", "NL902", "NL903", "NL910", "NL911")]
     assert not missing, f"rules without a fixtures folder: {missing}"
+
+
+FIX_CASES = [p for p in CASES if p.with_name(p.stem + ".fixed.ts").exists()]
+
+
+def _fix_folder_rule(case, source: bytes):
+    """``case`` with every fix of its folder's rule applied (unsafe ones included), to a fixpoint."""
+    from nango_lint.engine import lint_parsed
+    from nango_lint.fixes import fix_source
+
+    path = virtual_path(source.decode("utf-8"), case)
+    settings = settings_for(_rule_dir_code(case))
+    return fix_source(path, source, lambda parsed: lint_parsed(path, parsed, settings), unsafe=True)
+
+
+@pytest.mark.parametrize("case", FIX_CASES, ids=[f"{p.parent.name}/{p.name}" for p in FIX_CASES])
+def test_fixture_fixes(case):
+    expected = case.with_name(case.stem + ".fixed.ts").read_bytes()
+    fixed = _fix_folder_rule(case, case.read_bytes())
+    assert not fixed.dropped, fixed.dropped
+    assert fixed.fixed.decode() == expected.decode(), "the fixed source differs from the .fixed.ts file"
+    again = _fix_folder_rule(case, fixed.fixed)
+    assert again.fixed == fixed.fixed and again.applied == 0, "fixing the fixed file changed it again"
+
+
+def test_fix_fixtures_exist_for_fixable_rules():
+    fixable = {r.code for r in catalog() if r.fix != "none"}
+    with_fixed = {p.parent.name for p in FIX_CASES}
+    assert fixable <= with_fixed, f"fixable rules without a .fixed.ts fixture: {sorted(fixable - with_fixed)}"

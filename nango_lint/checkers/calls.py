@@ -63,12 +63,26 @@ def missing_retries(ctx: RuleContext) -> None:
         if cfg.has("retries") is not False:
             continue
         fix = None
-        if ctx.model.kind == "sync" and call.method in ("get", "paginate") or (
-            ctx.model.kind == "sync" and call.method == "proxy" and _method_is_get(cfg)
-        ):
+        if _sync_read(ctx, call) and not _shared_with_writes(ctx, call):
             fix = _insert_key_fix(ctx, cfg.obj.node, "retries: 3", "Add `retries: 3`")
         anchor = call.property_node
         ctx.report(anchor, fix=fix, method=call.method)
+
+
+def _sync_read(ctx: RuleContext, call: NangoCall) -> bool:
+    """A GET-like provider call in a sync: the only calls NL102 offers to add `retries: 3` to."""
+    if ctx.model.kind != "sync":
+        return False
+    return call.method in ("get", "paginate") or (call.method == "proxy" and _method_is_get(call.config))
+
+
+def _shared_with_writes(ctx: RuleContext, call: NangoCall) -> bool:
+    """The config object is also used by a call that is not a sync read: adding `retries` would change it too."""
+    node_id = call.config.obj.node.id
+    return any(
+        c.config is not None and c.config.obj is not None and c.config.obj.node.id == node_id and not _sync_read(ctx, c)
+        for c in ctx.model.provider_calls
+    )
 
 
 def _method_is_get(cfg) -> bool:
@@ -79,26 +93,45 @@ def _method_is_get(cfg) -> bool:
 
 
 def _insert_key_fix(ctx: RuleContext, obj, member_text: str, message: str) -> Fix | None:
-    """Insert ``member_text`` as the last member of an object literal, matching its layout."""
+    """Insert ``member_text`` as the last member of an object literal, matching its layout.
+
+    Multi-line objects get a new line before the closing brace, indented like the other members (a comment after the
+    last member stays where it is, the comma goes before it); a trailing-comma style is kept. One-line objects get
+    ``, key: value`` after the last member. Edits use ``\n``: the fix engine writes the file's own line break.
+    """
     src = ctx.parsed.source
     members = [c for c in obj.named_children if c.type != "comment"]
     close = obj.end_byte - 1  # the `}`
     if not members:
+        if obj.named_children:  # only comments inside: leave them alone
+            return None
         return Fix((Edit(obj.start_byte, obj.end_byte, "{ " + member_text + " }"),), "unsafe", message)
     last = members[-1]
-    between = src[last.end_byte:close].decode("utf-8", "replace")
-    has_comma = between.lstrip().startswith(",")
-    if b"\n" in src[obj.start_byte:obj.end_byte]:
-        # multi-line: reuse the indentation of the last member
-        line_start = src.rfind(b"\n", 0, last.start_byte) + 1
-        indent = src[line_start:last.start_byte].decode("utf-8", "replace")
-        if not indent.strip() == "":
-            indent = "    "
-        insert_at = last.end_byte + (between.index(",") + 1 if has_comma else 0)
-        text_ = ("" if has_comma else ",") + "\n" + indent + member_text + ("," if has_comma else "")
-        return Fix((Edit(insert_at, insert_at, text_),), "unsafe", message)
-    insert_at = last.end_byte + (between.index(",") + 1 if has_comma else 0)
-    return Fix((Edit(insert_at, insert_at, ("" if has_comma else ",") + " " + member_text),), "unsafe", message)
+    comma = next((c for c in obj.children if c.type == "," and c.start_byte >= last.end_byte), None)
+    close_line = _line_start(src, close)
+    if close_line > last.end_byte and not src[close_line:close].strip():
+        indent = _member_indent(src, members, close_line, close)
+        edits = [] if comma is not None else [Edit(last.end_byte, last.end_byte, ",")]
+        edits.append(Edit(close_line, close_line, indent + member_text + ("," if comma is not None else "") + "\n"))
+        return Fix(tuple(edits), "unsafe", message)
+    if comma is not None:
+        return Fix((Edit(comma.end_byte, comma.end_byte, " " + member_text + ","),), "unsafe", message)
+    return Fix((Edit(last.end_byte, last.end_byte, ", " + member_text),), "unsafe", message)
+
+
+def _line_start(src: bytes, pos: int) -> int:
+    return max(src.rfind(b"\n", 0, pos), src.rfind(b"\r", 0, pos)) + 1
+
+
+def _member_indent(src: bytes, members, close_line: int, close: int) -> str:
+    """The indentation of the last member that starts its own line, else the closing brace's plus one level."""
+    for m in reversed(members):
+        start = _line_start(src, m.start_byte)
+        prefix = src[start : m.start_byte]
+        if not prefix.strip():
+            return prefix.decode("utf-8", "replace")
+    base = src[close_line:close].decode("utf-8", "replace")
+    return base + ("\t" if "\t" in base else "    ")
 
 
 def missing_api_doc_link(ctx: RuleContext) -> None:

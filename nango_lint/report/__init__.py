@@ -37,6 +37,7 @@ class Report:
     summary: Summary
     sources: dict  # path -> ParsedSource (for formats that show code); may be empty
     extra: dict  # additional top-level data (e.g. the remote pass) for machine formats
+    unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as available (the `[*]` mark, the fix hint)
 
 
 Reporter = Callable[[Report, TextIO], None]

@@ -12,9 +12,15 @@ def one_line(message: str) -> str:
 
 
 def write(report: Report, out: TextIO) -> None:
+    from nango_lint.fixes import fixable_hint, shows_fix
+
     for f in report.findings:
-        out.write(f"{f.path}:{f.line}:{f.column}: {f.code} {f.severity} {one_line(f.message)}\n")
+        mark = " [*]" if shows_fix(f, report.unsafe_fixes) else ""
+        out.write(f"{f.path}:{f.line}:{f.column}: {f.code} {f.severity}{mark} {one_line(f.message)}\n")
     out.write(summary_line(report) + "\n")
+    hint = fixable_hint(report.findings, report.unsafe_fixes)
+    if hint:
+        out.write(hint + "\n")
 
 
 def summary_line(report: Report) -> str:
