@@ -69,6 +69,13 @@ class NangoCall:
         return call_callee(self.node)
 
     @property
+    def awaited_by_misparse(self) -> bool:
+        """``await x.m<T>(...)`` parses as ``(await x.m)<T>(...)`` (see ``call_callee``): such a call IS awaited
+        although its parent is not an ``await_expression``. Await checks must test this too."""
+        fn = self.node.child_by_field_name("function")
+        return fn is not None and fn.type == "await_expression" and fn.id != self.callee.id
+
+    @property
     def property_node(self) -> Node:
         return self.callee.child_by_field_name("property")
 
