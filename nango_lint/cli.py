@@ -5,6 +5,7 @@ Exit codes: 0 no finding at or above the fail level, 1 findings, 2 usage / confi
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 from typing import TextIO
@@ -168,7 +169,8 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         if r.findings:
             findings.extend(r.findings)
             if r.parsed is not None:
-                sources[r.path] = r.parsed
+                # reporters need the text and line index, not the tree: dropping it keeps memory flat
+                sources[r.path] = dataclasses.replace(r.parsed, tree=None) if r.parsed.tree is not None else r.parsed
     findings.sort(key=lambda f: f.sort_key())
     report = Report(findings, Summary.of(file_count, findings), sources, {}, unsafe_fixes=fix_mode.unsafe)
     reporter(output_format)(report, out)

@@ -19,7 +19,7 @@ def missing_function_definition(ctx: RuleContext) -> None:
         return
     anchor = model.default_export
     folder = folder_kind(ctx.path)
-    where = f"a file in `{KIND_FOLDERS[folder]}/`" if folder else "a file linted as a function"
+    where = f"a file in `{KIND_FOLDERS[folder]}/`" if folder else "a file named on the command line"
     if anchor is not None:
         ctx.report(anchor, message=f"The default export is not `createSync`/`createAction`/`createOnEvent({{...}})`: {where} must default-export one")
     else:
