@@ -10,7 +10,8 @@ from typing import TextIO
 
 import click
 
-from nango_lint import __version__
+from nango_lint import __version__, adoption
+from nango_lint.errors import UserError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_CHOICES = ("concise", "json")
@@ -70,23 +71,24 @@ def _explain(ident: str, out: TextIO) -> None:
     out.write(rule.explain())
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.command(cls=adoption.Command, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, file_okay=True, allow_dash=True, path_type=str))
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_CHOICES), default=None,
               help="Output format (default: concise).")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rules: codes (NL202), prefixes (NL2), names, or ALL. Comma-separated, repeatable.")
 @click.option("--extend-select", multiple=True, metavar="RULES", help="Add rules to the selection (e.g. default-off rules).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (codes, prefixes or names).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity that makes the exit code 1 (default: error, or the config's fail-on).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors in the run still exit 2).")
 @click.option("--stdin-filename", metavar="PATH", help="With PATH '-': the name to report and to choose the grammar by.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: automatic, 1 for small runs).")
 @click.option("--list-rules", is_flag=True, help="Print the rule catalog with default severities and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (by code or name) and exit.")
+@adoption.options
 @click.version_option(__version__, "--version", prog_name="nango-lint")
 def main_command(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs,
-                 list_rules, explain) -> None:
+                 list_rules, explain, **adopt) -> None:
     """Lint Nango Functions (createSync / createAction files) for the platform's non-negotiable rules.
 
     PATH can be files or folders (searched for .ts, .mts, .cts and .tsx files, skipping node_modules, dist, build,
@@ -100,25 +102,26 @@ def main_command(paths, output_format, select, extend_select, ignore, fail_on, e
         if explain:
             _explain(explain, out)
             sys.exit(EXIT_OK)
-        if not paths:
+        if not paths and not adopt["show_settings"]:
             raise UsageError("no paths given (try: nango-lint integrations/ or nango-lint --help)")
         code = run(paths, output_format or "concise", _split(select), _split(extend_select), _split(ignore), fail_on,
-                   exit_zero, stdin_filename, jobs, out)
-    except UsageError as exc:
+                   exit_zero, stdin_filename, jobs, out, adoption.Adoption(**adopt))
+    except (UsageError, UserError) as exc:
         click.echo(f"nango-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(code)
 
 
-def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out) -> int:
+def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out,
+        adopt: adoption.Adoption | None = None) -> int:
     from nango_lint.discovery import DiscoveryError, Target, discover
-    from nango_lint.findings import Severity
     from nango_lint.report import Report, Summary, reporter
     from nango_lint.runner import lint_bytes, lint_targets
-    from nango_lint.settings import Settings
 
-    enabled, all_enabled = resolve_rules(select, ignore, extend_select)
-    settings = Settings(enabled=enabled, fail_on=Severity.parse(fail_on), all_rules_enabled=all_enabled)
+    plan = adoption.Plan(adopt or adoption.Adoption(), select, extend_select, ignore, fail_on)
+    if plan.adopt.show_settings:
+        out.write(plan.show(paths, stdin_filename, output_format))
+        return EXIT_OK
 
     results = []
     file_paths = [p for p in paths if p != "-"]
@@ -128,14 +131,14 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
             raw = sys.stdin.buffer.read()
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot read stdin: {exc}") from None
-        results.append(lint_bytes(name, raw, settings, explicit=True))
+        results.append(lint_bytes(name, raw, plan.settings_for(name), explicit=True))
     elif stdin_filename:
         raise UsageError("--stdin-filename needs '-' among the paths")
     try:
         targets: list[Target] = discover(file_paths)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from None
-    results.extend(lint_targets(targets, settings, jobs))
+    results.extend(lint_targets(plan.filter_targets(targets), plan.settings_for, jobs))
 
     findings = []
     errors = []
@@ -146,9 +149,17 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         findings.extend(r.findings)
         if r.parsed is not None:
             sources[r.path] = r.parsed
+    err = sys.stderr
+    written = None if errors else plan.write_mode(findings, sources, "-" in paths, err)
+    if written is not None:
+        return written
+    findings = plan.filter(findings, [r.path for r in results], sources, err)
     findings.sort(key=lambda f: f.sort_key())
     report = Report(findings, Summary.of(len(results), findings), sources, {})
-    reporter(output_format)(report, out)
+    if plan.adopt.statistics:
+        adoption.write_statistics(findings, out, output_format == "json")
+    else:
+        reporter(output_format)(report, out)
     out.flush()
     for e in errors:
         click.echo(f"nango-lint: error: {e}", err=True)
@@ -156,7 +167,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         return EXIT_ERROR
     if exit_zero:
         return EXIT_OK
-    return EXIT_FINDINGS if any(f.severity >= settings.fail_on for f in findings) else EXIT_OK
+    return plan.exit_code(findings, err)
 
 
 def main() -> None:
