@@ -150,10 +150,10 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         if r.parsed is not None:
             sources[r.path] = r.parsed
     err = sys.stderr
+    findings = plan.filter(findings, [r.path for r in results], sources, err)  # --diff-base, --baseline
     written = None if errors else plan.write_mode(findings, sources, "-" in paths, err)
-    if written is not None:
+    if written is not None:  # --add-suppressions, --write-baseline
         return written
-    findings = plan.filter(findings, [r.path for r in results], sources, err)
     findings.sort(key=lambda f: f.sort_key())
     report = Report(findings, Summary.of(len(results), findings), sources, {})
     if plan.adopt.statistics:

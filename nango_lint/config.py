@@ -34,6 +34,12 @@ class ConfigError(UserError):
     pass
 
 
+def show(path) -> str:
+    """A path for messages: relative to the working folder when it is inside it."""
+    rel = os.path.relpath(os.path.abspath(path))
+    return str(path) if rel.startswith("..") else rel
+
+
 class ConfigFile(BaseModel):
     """One config file's keys (kebab-case, as written). Unknown keys and wrong types are errors."""
 
@@ -103,14 +109,14 @@ def _table(path: Path) -> tuple[dict | None, str]:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{show(path)}: invalid TOML: {exc}") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config ({exc.strerror or exc})") from None
+        raise ConfigError(f"{show(path)}: cannot read config ({exc.strerror or exc})") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool")
         table = tool.get("nango-lint") if isinstance(tool, dict) else None
         if table is not None and not isinstance(table, dict):
-            raise ConfigError(f"{path}: tool.nango-lint must be a table")
+            raise ConfigError(f"{show(path)}: tool.nango-lint must be a table")
         return table, "tool.nango-lint."
     return data, ""
 
@@ -122,7 +128,7 @@ def _validate(path: Path, table: dict, prefix: str) -> ConfigFile:
         err = exc.errors()[0]
         key = prefix + ".".join(str(p) for p in err["loc"])
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        raise ConfigError(f"{path}: {key}: {msg}") from None
+        raise ConfigError(f"{show(path)}: {key}: {msg}") from None
     for key in ("select", "extend-select", "ignore"):
         for sel in getattr(cfg, key.replace("-", "_")) or []:
             _check_selector(path, prefix + key, sel)
@@ -133,7 +139,7 @@ def _validate(path: Path, table: dict, prefix: str) -> ConfigFile:
 
     for ident in cfg.severity:
         if catalog().get(ident) is None:
-            raise ConfigError(f"{path}: {prefix}severity.{ident}: unknown rule (use a code like NL102 or a rule name)")
+            raise ConfigError(f"{show(path)}: {prefix}severity.{ident}: unknown rule (use a code like NL102 or a name)")
     return cfg
 
 
@@ -143,7 +149,7 @@ def _check_selector(path: Path, key: str, selector: str) -> None:
     try:
         catalog().select(selector)
     except KeyError:
-        raise ConfigError(f"{path}: {key}: unknown rule selector {selector!r}") from None
+        raise ConfigError(f"{show(path)}: {key}: unknown rule selector {selector!r}") from None
 
 
 @lru_cache(maxsize=256)
@@ -163,14 +169,14 @@ def load_config(path: Path) -> Config | None:
             break
         base = Path(os.path.normpath(current.parent / cfg.extend))
         if base in seen:
-            chain = " -> ".join(str(p) for p in seen + [base])
-            raise ConfigError(f"{current}: {cur_prefix}extend: cycle in extend chain ({chain})")
+            chain = " -> ".join(show(p) for p in seen + [base])
+            raise ConfigError(f"{show(current)}: {cur_prefix}extend: cycle in extend chain ({chain})")
         if not base.is_file():
-            raise ConfigError(f"{current}: {cur_prefix}extend: no such file {cfg.extend!r}")
-        cur_table, cur_prefix = _table(base)
-        if cur_table is None:
-            raise ConfigError(f"{current}: {prefix}extend: {cfg.extend!r} has no [tool.nango-lint] table")
-        current = base
+            raise ConfigError(f"{show(current)}: {cur_prefix}extend: no such file {cfg.extend!r}")
+        base_table, base_prefix = _table(base)
+        if base_table is None:
+            raise ConfigError(f"{show(current)}: {cur_prefix}extend: {cfg.extend!r} has no [tool.nango-lint] table")
+        current, cur_table, cur_prefix = base, base_table, base_prefix
     return Config(path, tuple(reversed(layers)))
 
 
