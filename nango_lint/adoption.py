@@ -113,8 +113,6 @@ class Plan:
 
     def show(self, paths, stdin_filename: str | None, output_format: str) -> str:
         path = next((p for p in paths if p != "-"), None) or stdin_filename or "."
-        if path == "." or not path.endswith((".ts", ".mts", ".cts", ".tsx")):
-            path = f"{path.rstrip('/')}/example.ts"  # a folder: the settings a file directly inside it would get
         return show_settings(self.resolver, path, output_format == "json")
 
     def write_mode(self, findings: list[Finding], sources: dict, from_stdin: bool, err: TextIO) -> int | None:

@@ -360,12 +360,14 @@ class Resolver:
 
 
 # ---------------------------------------------------------------------------------------------------- --show-settings
-def settings_document(resolver: Resolver, path: str) -> dict:
+def settings_document(resolver: Resolver, shown: str) -> dict:
+    """The settings a file gets; for a folder, the settings of a file directly inside it."""
+    path = os.path.join(shown, "example.ts") if os.path.isdir(shown) else shown
     s = resolver.settings_for(path)
     cfg = resolver.config_for(path)
     ex = resolver.exclude_for(path)
     return {
-        "file": path,
+        "file": shown,
         "config": str(cfg.path) if cfg else None,
         "extends": [str(layer.path) for layer in cfg.layers[:-1]] if cfg else [],
         "excluded": resolver.is_excluded(path),

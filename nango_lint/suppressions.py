@@ -79,6 +79,8 @@ def _body(comment_text: str) -> str:
 
 def parse_directive(comment: "Comment") -> Directive | None:
     """The directive in one comment, or None when the comment is not a nango-lint directive."""
+    if PREFIX not in comment.text:  # the common case, decided without any parsing
+        return None
     body = _body(comment.text)
     if not body.startswith(PREFIX):
         return None
@@ -97,7 +99,8 @@ def parse_directive(comment: "Comment") -> Directive | None:
     ids = [i.strip() for i in ids_text.split(",") if i.strip()]
     if not ids:
         if kind != "enable":  # a bare enable closes every open range; everything else must name rules
-            d.problems.append(f"`nango-lint-{kind}` must name the rules it suppresses (blanket suppressions are not allowed)")
+            d.problems.append(f"`nango-lint-{kind}` must name the rules it suppresses (blanket suppressions are "
+                              "not allowed)")
         return d
     cat = catalog()
     for ident in ids:
@@ -220,7 +223,7 @@ def apply(file: "FileContext") -> list[Finding]:
             names = ", ".join(d.unclosed)
             _meta(file, UNTERMINATED, d,
                   f"`nango-lint-disable {names}` is never re-enabled: add `/* nango-lint-enable {names} */` "
-                  "where the exception ends (it runs to the end of the file)", meta)
+                  "where the exception ends, or use `nango-lint-disable-file` (it runs to the end of the file)", meta)
     kept = _suppress(rule_findings, directives, {})
     about = {id(f): d for f, d in meta}
     kept += _suppress([f for f, _ in meta], directives, about)
