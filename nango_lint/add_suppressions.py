@@ -33,6 +33,8 @@ class AddResult:
 
 def unsafe_context(root: Node, pos: int) -> str | None:
     """What a new line inserted at byte ``pos`` would land inside, when that is not code (else None)."""
+    if pos == 0 and root.text.startswith(b"#!"):
+        return "a #! line"  # nothing may precede it
     node = root.descendant_for_byte_range(pos, pos)
     while node is not None:
         inside = node.start_byte < pos < node.end_byte

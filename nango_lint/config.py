@@ -258,12 +258,12 @@ def _expand(selectors, origin: str) -> set[str]:
         try:
             codes.update(r.code for r in catalog().select(sel))
         except KeyError:
-            raise UserError(f"unknown rule selector {sel!r} in {origin} (use a code like NL202, a prefix like NL2, "
+            raise UserError(f"unknown rule selector {sel!r} {origin} (use a code like NL202, a prefix like NL2, "
                             "or a name)") from None
     return codes
 
 
-def select_rules(current: set[str], select, extend_select, ignore, origin: str = "--select") -> set[str]:
+def select_rules(current: set[str], select, extend_select, ignore, origin: str = "on the command line") -> set[str]:
     """One layer of rule selection (ruff's order): ``select`` replaces, then ``extend-select`` adds, ``ignore`` removes."""
     enabled = _expand(select, origin) if select else set(current)
     enabled |= _expand(extend_select, origin)
@@ -308,7 +308,7 @@ class Resolver:
         fail_on = "error"
         for layer in layers:
             d = layer.data
-            enabled = select_rules(enabled, d.select, d.extend_select, d.ignore, str(layer.path))
+            enabled = select_rules(enabled, d.select, d.extend_select, d.ignore, f"in {layer.path}")
             for ident, sev in d.severity.items():
                 severity[cat.get(ident).code] = Severity.parse(sev)
             options.update(d.options())
@@ -320,7 +320,7 @@ class Resolver:
             for glob, sels in layer.data.per_file_ignores.items():
                 negated = glob.startswith("!")
                 if glob_matches(glob[1:] if negated else glob, rel) != negated:
-                    removed |= _expand(sels, str(layer.path))
+                    removed |= _expand(sels, f"in {layer.path}")
         enabled -= removed
         key = (cfg.path if cfg else None, frozenset(enabled))
         settings = self._cache.get(key)

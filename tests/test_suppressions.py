@@ -265,3 +265,15 @@ def test_add_suppressions_keeps_crlf_and_bom(tmp_path):
 def test_add_suppressions_refuses_stdin():
     res = CliRunner().invoke(main_command, ["--add-suppressions", "-"], input=sync(UNDOCUMENTED))
     assert res.exit_code == 2 and "stdin" in res.output
+
+
+def test_insertion_points_that_are_not_code_are_refused():
+    from nango_lint.add_suppressions import unsafe_context
+    from nango_lint.parsing import parse_source
+
+    src = (b"#!/usr/bin/env node\nconst el = (\n  <div>\n    hello\n    {nango.get({\n      retries: 9 })}\n"
+           b"  </div>\n);\nconst s = 'a\\\nb';\n/* a\nb */\n")
+    parsed = parse_source("a.tsx", src)
+    got = [unsafe_context(parsed.root, start) for start in parsed.lines.starts[:12]]
+    assert got == ["a #! line", None, None, "JSX text", "JSX text", None, "JSX children", None,
+                   None, "a string", None, "a comment"]
