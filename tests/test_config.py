@@ -287,3 +287,13 @@ def test_readme_example_config_is_valid(tmp_path):
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["fail-on"] == "warning" and "NL007" not in doc["select"] and doc["severity"]["NL102"] == "error"
+
+
+def test_extend_a_pyproject_table_and_force_a_pyproject_without_one(tmp_path):
+    f = sync_file(tmp_path)
+    write(tmp_path / "pyproject.toml", '[tool.nango-lint]\nignore = ["NL104"]\n')
+    write(tmp_path / "integ" / ".nango-lint.toml", 'extend = "../pyproject.toml"\n')
+    assert lint_codes(f) == ["NL101"]
+    bare = write(tmp_path / "other" / "pyproject.toml", '[project]\nname = "x"\n')
+    res = run("--config", bare, f)
+    assert res.exit_code == 2 and "no [tool.nango-lint] table" in res.stderr

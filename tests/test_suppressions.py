@@ -199,7 +199,7 @@ def test_severity_override_applies_to_meta_rules():
 
 
 # ------------------------------------------------------------------------------------------------ CLI
-def run_cli(args, cwd=None):
+def run_cli(args):
     return CliRunner().invoke(main_command, args, catch_exceptions=False)
 
 
