@@ -12,7 +12,8 @@ from typing import TextIO
 
 import click
 
-from nango_lint import __version__
+from nango_lint import __version__, adoption
+from nango_lint.errors import UserError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_CHOICES = ("concise", "json")
@@ -72,15 +73,15 @@ def _explain(ident: str, out: TextIO) -> None:
     out.write(rule.explain())
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.command(cls=adoption.Command, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, file_okay=True, allow_dash=True, path_type=str))
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_CHOICES), default=None,
               help="Output format (default: concise).")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rules: codes (NL202), prefixes (NL2), names, or ALL. Comma-separated, repeatable.")
 @click.option("--extend-select", multiple=True, metavar="RULES", help="Add rules to the selection (e.g. default-off rules).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (codes, prefixes or names).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity that makes the exit code 1 (default: error, or the config's fail-on).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors in the run still exit 2).")
 @click.option("--stdin-filename", metavar="PATH", help="With PATH '-': the name to report and to choose the grammar by.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: automatic, 1 for small runs).")
@@ -89,9 +90,10 @@ def _explain(ident: str, out: TextIO) -> None:
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes instead of writing them; exit 1 if a file would change.")
 @click.option("--list-rules", is_flag=True, help="Print the rule catalog with default severities and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (by code or name) and exit.")
+@adoption.options
 @click.version_option(__version__, "--version", prog_name="nango-lint")
 def main_command(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs,
-                 fix, unsafe_fixes, diff, list_rules, explain) -> None:
+                 fix, unsafe_fixes, diff, list_rules, explain, **adopt) -> None:
     """Lint Nango Functions (createSync / createAction files) for the platform's non-negotiable rules.
 
     PATH can be files or folders (searched for .ts, .mts, .cts and .tsx files, skipping node_modules, dist, build,
@@ -105,28 +107,28 @@ def main_command(paths, output_format, select, extend_select, ignore, fail_on, e
         if explain:
             _explain(explain, out)
             sys.exit(EXIT_OK)
-        if not paths:
+        if not paths and not adopt["show_settings"]:
             raise UsageError("no paths given (try: nango-lint integrations/ or nango-lint --help)")
         code = run(paths, output_format or "concise", _split(select), _split(extend_select), _split(ignore), fail_on,
-                   exit_zero, stdin_filename, jobs, out, (fix, unsafe_fixes, diff))
-    except UsageError as exc:
+                   exit_zero, stdin_filename, jobs, out, adoption.Adoption(**adopt), (fix, unsafe_fixes, diff))
+    except (UsageError, UserError) as exc:
         click.echo(f"nango-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(code)
 
 
 def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out,
-        fixing: tuple[bool, bool, bool] = (False, False, False)) -> int:
+        adopt: adoption.Adoption | None = None, fixing: tuple[bool, bool, bool] = (False, False, False)) -> int:
     from nango_lint.discovery import DiscoveryError, Target, discover
-    from nango_lint.findings import Severity
     from nango_lint.fixes import FixMode
     from nango_lint.report import Report, Summary, reporter
     from nango_lint.runner import lint_bytes_safely, lint_targets
-    from nango_lint.settings import Settings
 
     fix_mode = FixMode(*fixing)  # (--fix, --unsafe-fixes, --diff)
-    enabled, all_enabled = resolve_rules(select, ignore, extend_select)
-    settings = Settings(enabled=enabled, fail_on=Severity.parse(fail_on), all_rules_enabled=all_enabled)
+    plan = adoption.Plan(adopt or adoption.Adoption(), select, extend_select, ignore, fail_on)
+    if plan.adopt.show_settings:
+        out.write(plan.show(paths, stdin_filename, output_format))
+        return EXIT_OK
 
     results: list = []
     stdin = None
@@ -137,7 +139,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
             raw = sys.stdin.buffer.read()
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot read stdin: {exc}") from None
-        results.append(lint_bytes_safely(name, raw, settings, explicit=True))
+        results.append(lint_bytes_safely(name, raw, plan.settings_for(name), explicit=True))
         stdin = (results[0], raw)
     elif stdin_filename:
         raise UsageError("--stdin-filename needs '-' among the paths")
@@ -145,11 +147,12 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         targets: list[Target] = discover(file_paths)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from None
-    stream = itertools.chain(results, lint_targets(targets, settings, jobs))
+    targets = plan.filter_targets(targets)
+    stream = itertools.chain(results, lint_targets(targets, plan.settings_for, jobs))
     if fix_mode.active:  # --fix / --diff: results now hold what remains (nango_lint/fixes.py)
         from nango_lint.fixes import fix_stage
 
-        results, out, would_change = fix_stage(list(stream), settings, fix_mode, targets, stdin, out)
+        results, out, would_change = fix_stage(list(stream), plan.settings_for, fix_mode, targets, stdin, out)
         if would_change is not None:  # --diff: the patch was the output
             for e in (r.error for r in results if r.error):
                 click.echo(f"nango-lint: error: {e}", err=True)
@@ -162,18 +165,28 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     errors = []
     sources = {}
     file_count = 0
+    linted: list[str] = []
     for r in stream:
         file_count += 1
         if r.error:
             errors.append(r.error)
+        linted.append(r.path)
         if r.findings:
             findings.extend(r.findings)
             if r.parsed is not None:
                 # reporters need the text and line index, not the tree: dropping it keeps memory flat
                 sources[r.path] = dataclasses.replace(r.parsed, tree=None) if r.parsed.tree is not None else r.parsed
+    err = sys.stderr
+    findings = plan.filter(findings, linted, sources, err)  # --diff-base, --baseline
+    written = None if errors else plan.write_mode(findings, sources, "-" in paths, err)
+    if written is not None:  # --add-suppressions, --write-baseline
+        return written
     findings.sort(key=lambda f: f.sort_key())
     report = Report(findings, Summary.of(file_count, findings), sources, {}, unsafe_fixes=fix_mode.unsafe)
-    reporter(output_format)(report, out)
+    if plan.adopt.statistics:
+        adoption.write_statistics(findings, out, output_format == "json")
+    else:
+        reporter(output_format)(report, out)
     out.flush()
     for e in errors:
         click.echo(f"nango-lint: error: {e}", err=True)
@@ -181,7 +194,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         return EXIT_ERROR
     if exit_zero:
         return EXIT_OK
-    return EXIT_FINDINGS if any(f.severity >= settings.fail_on for f in findings) else EXIT_OK
+    return plan.exit_code(findings, err)
 
 
 def main() -> None:

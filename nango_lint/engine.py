@@ -118,6 +118,10 @@ def lint_parsed(path: str, parsed: ParsedSource, settings: Settings, explicit: b
             _checker(spec.checker)(RuleContext(file, spec))
         elif spec.query:
             _default_checker(RuleContext(file, spec))
+    if not settings.no_suppressions:
+        from nango_lint.suppressions import apply
+
+        apply(file)
     file.findings.sort(key=Finding.sort_key)
     return file.findings
 

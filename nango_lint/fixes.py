@@ -369,7 +369,7 @@ def apply_fixes(results: list, settings, mode: FixMode, explicit: dict[str, bool
         is_explicit = explicit.get(r.path, True)
 
         def lint(parsed: ParsedSource, path=r.path, is_explicit=is_explicit) -> list[Finding]:
-            return lint_parsed(path, parsed, settings, explicit=is_explicit)
+            return lint_parsed(path, parsed, settings(path) if callable(settings) else settings, explicit=is_explicit)
 
         fixed = fix_source(r.path, raw, lint, unsafe=mode.unsafe)
         run.messages.extend(fixed.dropped)

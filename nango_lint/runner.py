@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from nango_lint.discovery import Target
 from nango_lint.engine import FileResult, lint_parsed
@@ -50,16 +50,24 @@ def lint_bytes_safely(path: str, raw: bytes, settings: Settings, explicit: bool 
         return FileResult(path, error=f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
 
 
-def lint_targets(targets: Iterable[Target], settings: Settings, jobs: int | None = None) -> Iterator[FileResult]:
+SettingsFor = Callable[[str], Settings]
+
+
+def lint_targets(
+    targets: Iterable[Target], settings: Settings | SettingsFor, jobs: int | None = None
+) -> Iterator[FileResult]:
+    """Lint targets in order. ``settings`` is one Settings for all, or a function giving each path its own
+    (config files differ per folder)."""
     targets = list(targets)
+    settings_for = settings if callable(settings) else (lambda _path: settings)
     workers = _workers(len(targets), jobs)
     if workers <= 1:
         for t in targets:
-            yield lint_target(t, settings)
+            yield lint_target(t, settings_for(t.path))
         return
     from nango_lint.parallel import lint_parallel
 
-    yield from lint_parallel(targets, settings, workers)
+    yield from lint_parallel([(t, settings_for(t.path)) for t in targets], workers)
 
 
 POOL_THRESHOLD = 64

@@ -43,6 +43,9 @@ class Settings:
     options: RuleOptions = field(default_factory=RuleOptions)
     fail_on: Severity = Severity.ERROR
     all_rules_enabled: bool = False
+    no_suppressions: bool = False  # --no-suppressions: ignore every nango-lint-disable directive (audits)
+    config_path: str | None = None  # the config file these settings came from (None: defaults / --isolated)
 
     def __hash__(self) -> int:
-        return hash((self.enabled, tuple(sorted(self.severity_overrides.items())), self.options, self.fail_on))
+        return hash((self.enabled, tuple(sorted(self.severity_overrides.items())), self.options, self.fail_on,
+                     self.no_suppressions, self.config_path))
