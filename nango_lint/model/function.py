@@ -37,6 +37,7 @@ _EXEC_PARAM_TYPE = re.compile(r"""\[\s*['"]exec['"]\s*\]\s*>\s*\[\s*0\s*\]""")
 # Capture names the model reads from the combined query (rule captures are namespaced "NLxxx.name").
 MODEL_QUERY = """
 (call_expression function: (member_expression object: (identifier))) @m.member_call
+(call_expression function: (await_expression (member_expression object: (identifier)))) @m.member_call
 (call_expression function: (identifier)) @m.ident_call
 (variable_declarator) @m.decl
 [(arrow_function) (function_expression) (function_declaration) (method_definition)
@@ -72,7 +73,7 @@ class NangoCall:
 
     @property
     def callee(self) -> Node:
-        return self.node.child_by_field_name("function")
+        return call_member(self.node)
 
     @property
     def property_node(self) -> Node:
@@ -286,7 +287,7 @@ class FunctionModel:
         if not names:
             return calls
         for call in self.caps.get("m.member_call", []):
-            callee = call.child_by_field_name("function")
+            callee = call_member(call)
             obj = callee.child_by_field_name("object")
             receiver = text(obj)
             if receiver not in names:
@@ -448,3 +449,18 @@ def _call_arguments(call: Node) -> list[Node]:
     if args is None:
         return []
     return [a for a in args.named_children if a.type != "comment"]
+
+
+def call_member(call: Node) -> Node:
+    """The callee of a call. tree-sitter-typescript parses ``await nango.get<T>(cfg)`` as a call whose function is
+    ``await nango.get`` (the await inside the callee); this returns the member expression in both shapes."""
+    callee = call.child_by_field_name("function")
+    if callee is not None and callee.type == "await_expression" and callee.named_children:
+        return callee.named_children[0]
+    return callee
+
+
+def awaited_in_callee(call: Node) -> bool:
+    """True for the mis-parsed ``await nango.get<T>(cfg)`` shape, where the await sits inside the callee."""
+    callee = call.child_by_field_name("function")
+    return callee is not None and callee.type == "await_expression"
