@@ -323,6 +323,8 @@ def _promise_fate(ctx: RuleContext, node: Node, depth: int = 0) -> str:
     if t in ("await_expression", "return_statement", "yield_expression"):
         return "handled"
     if t == "arrow_function" and parent.child_by_field_name("body") is not None and parent.child_by_field_name("body").id == node.id:
+        if _is_foreach_callback(parent):
+            return "dropped"  # `items.forEach((i) => nango.log(i))`: forEach discards what the callback returns
         return "handled"  # `async () => nango.log(...)`: returned
     if t == "expression_statement":
         return "dropped"
@@ -355,6 +357,13 @@ def _promise_fate(ctx: RuleContext, node: Node, depth: int = 0) -> str:
     if t == "if_statement" or (t == "parenthesized_expression" and parent.parent is not None and parent.parent.type == "if_statement"):
         return "dropped"
     return "unknown"
+
+
+def _is_foreach_callback(fn: Node) -> bool:
+    args = fn.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    return callee is not None and callee.type == "member_expression" and text(callee.child_by_field_name("property")) == "forEach"
 
 
 def _is_promise_combinator(call: Node | None) -> bool:
