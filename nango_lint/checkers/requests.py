@@ -234,7 +234,7 @@ def _same_function(loop: Node, node: Node) -> bool:
 
 
 def _assigned_names(loop: Node) -> set[str]:
-    """Names (or member roots: ``params.page = x`` -> ``params``) the loop body assigns, increments or pushes to."""
+    """Names (or member roots: ``params.page = x`` -> ``params``) the loop assigns or increments."""
     names: set[str] = set()
     for node in iter_descendants(loop):
         target = None
