@@ -15,7 +15,12 @@ DEFAULT_CHANGED_ONLY_PARAMS = (
     "last_updated_after", "lastUpdatedAfter", "modifiedSinceDate", "updatedFrom", "updated_from",
 )
 DEFAULT_CHANGED_ONLY_ENDPOINTS = ("/changes", "/deleted", "/events", "/feed", "/delta")
-DEFAULT_FULL_REFRESH_JUSTIFICATION = r"(?i)full[ -]?refresh|blocker"
+DEFAULT_FULL_REFRESH_JUSTIFICATION = (
+    r"(?i)full[ -]?(refresh|snapshot|scan|crawl|sync|re-?fetch|enumeration)|blocker"
+    r"|no checkpoint|not checkpointed|without (a )?checkpoint"
+    r"|(\bno\b|\bnot\b|n't\b|\bnor\b|\bwithout\b)[^.\n]{0,60}?(incremental|chang(ed|es)?[- _]?since|"
+    r"(modified|updated|changed)[- _]?(since|after|at|date|time)|delta|change feed)"
+)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from nango_lint.cli import main_command
 
 HEAD = """\
 import { createSync } from 'nango';
-import { z } from 'zod';
+import { z } from 'zod'; // full refresh: no changed-since filter (keeps NL207 quiet)
 
 export default createSync({
     description: 'Contacts',

@@ -21,7 +21,7 @@ import { z } from 'zod';
 
 export default createSync({
     description: 'Users',
-    frequency: 'every hour',
+    frequency: 'every hour', // full refresh: the users endpoint has no changed-since filter
     models: { User: z.object({ id: z.string() }) },
     exec: async (nango) => {
         await nango.trackDeletesStart('User');

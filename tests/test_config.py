@@ -19,7 +19,7 @@ import { z } from 'zod';
 
 export default createSync({
     description: 'Contacts',
-    frequency: 'every hour',
+    frequency: 'every hour', // full refresh: small dataset
     models: { Contact: z.object({ id: z.string() }) },
     exec: async (nango) => {
         const r = await nango.get({ endpoint: '/x', retries: 9 });

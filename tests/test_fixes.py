@@ -29,7 +29,7 @@ import { z } from 'zod';
 
 export default createSync({
     description: 'Bases',
-    frequency: 'every day',
+    frequency: 'every day', // full refresh: small dataset
     models: { Base: z.object({ id: z.string() }) },
     exec: async (nango) => {
         // https://airtable.com/developers/web/api/list-bases

@@ -17,7 +17,7 @@ def sync(body: str) -> str:
     body = textwrap.indent(textwrap.dedent(body).strip("\n"), " " * 8)
     return (
         "import { createSync } from 'nango';\nimport { z } from 'zod';\n\nexport default createSync({\n"
-        "    description: 'Contacts',\n    frequency: 'every hour',\n"
+        "    description: 'Contacts',\n    frequency: 'every hour', // full refresh: small dataset\n"
         "    models: { Contact: z.object({ id: z.string() }) },\n    exec: async (nango) => {\n"
         f"{body}\n        await nango.batchSave([], 'Contact');\n    }}\n}});\n"
     )
