@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import pytest
@@ -304,6 +305,8 @@ def test_sarif_rules_come_from_the_catalog(project):
         uri = result["locations"][0]["physicalLocation"]["artifactLocation"]
         assert uri["uriBaseId"] == "%SRCROOT%" and not uri["uri"].startswith(("/", "file:"))
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    for uri in uris:  # relative references with no scheme, decoding back to the reported path
+        assert urlsplit(uri).scheme == "" and unquote(uri) in {f.path for f in project.findings}
     assert "integrations/acme,inc%3Av2/syncs/tickets.ts" in uris  # `:` encoded, so it is not read as a scheme
 
 
