@@ -26,7 +26,7 @@ MAX_PER_KIND = 10  # actions/runner ExecutionContext._maxCountPerIssueType
 SUMMARY_LIMIT = 1024 * 1024  # actions/runner FileCommandManager: a step summary over 1 MiB is skipped entirely
 MAX_MESSAGE = 4096  # the runner truncates longer annotation messages
 
-_summarized: set[int] = set()  # reports whose step summary was written (a run may write github output twice)
+SUMMARY_MARK = "_github_step_summary_written"  # set on a Report: a run writing github output twice summarizes once
 
 
 def escape_data(value: str) -> str:
@@ -90,8 +90,8 @@ def write(report: Report, out: TextIO) -> None:
     if notice:
         out.write(notice + "\n")
     out.write(summary_line(report) + "\n")
-    if summary_path and id(report) not in _summarized:
-        _summarized.add(id(report))
+    if summary_path and not getattr(report, SUMMARY_MARK, False):
+        setattr(report, SUMMARY_MARK, True)
         try:
             append_step_summary(report, summary_path)
         except OSError as exc:
