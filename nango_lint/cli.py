@@ -14,9 +14,10 @@ import click
 
 from nango_lint import __version__, adoption
 from nango_lint.errors import UserError
+from nango_lint.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMAT_CHOICES = ("concise", "json")
+FORMAT_CHOICES = tuple(FORMATS)
 
 
 class UsageError(Exception):
@@ -76,7 +77,9 @@ def _explain(ident: str, out: TextIO) -> None:
 @click.command(cls=adoption.Command, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, file_okay=True, allow_dash=True, path_type=str))
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_CHOICES), default=None,
-              help="Output format (default: concise).")
+              help="Output format (default: concise; github inside GitHub Actions when stdout is not a terminal).")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
+              help="Also write a report in FORMAT to PATH (atomically), e.g. sarif:nango-lint.sarif. Repeatable.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rules: codes (NL202), prefixes (NL2), names, or ALL. Comma-separated, repeatable.")
 @click.option("--extend-select", multiple=True, metavar="RULES", help="Add rules to the selection (e.g. default-off rules).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (codes, prefixes or names).")
@@ -92,7 +95,7 @@ def _explain(ident: str, out: TextIO) -> None:
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (by code or name) and exit.")
 @adoption.options
 @click.version_option(__version__, "--version", prog_name="nango-lint")
-def main_command(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs,
+def main_command(paths, output_format, outputs, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs,
                  fix, unsafe_fixes, diff, list_rules, explain, **adopt) -> None:
     """Lint Nango Functions (createSync / createAction files) for the platform's non-negotiable rules.
 
@@ -109,8 +112,16 @@ def main_command(paths, output_format, select, extend_select, ignore, fail_on, e
             sys.exit(EXIT_OK)
         if not paths and not adopt["show_settings"]:
             raise UsageError("no paths given (try: nango-lint integrations/ or nango-lint --help)")
-        code = run(paths, output_format or "concise", _split(select), _split(extend_select), _split(ignore), fail_on,
-                   exit_zero, stdin_filename, jobs, out, adoption.Adoption(**adopt), (fix, unsafe_fixes, diff))
+        from nango_lint.report.outputs import OutputError, default_format, parse_output
+
+        try:
+            output_specs = [parse_output(o) for o in outputs]
+        except OutputError as exc:
+            raise UsageError(str(exc)) from None
+        output_format = output_format or default_format(stdout_is_tty=out.isatty())
+        code = run(paths, output_format, _split(select), _split(extend_select), _split(ignore), fail_on,
+                   exit_zero, stdin_filename, jobs, out, adoption.Adoption(**adopt), (fix, unsafe_fixes, diff),
+                   outputs=output_specs)
     except (UsageError, UserError) as exc:
         click.echo(f"nango-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -118,7 +129,8 @@ def main_command(paths, output_format, select, extend_select, ignore, fail_on, e
 
 
 def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out,
-        adopt: adoption.Adoption | None = None, fixing: tuple[bool, bool, bool] = (False, False, False)) -> int:
+        adopt: adoption.Adoption | None = None, fixing: tuple[bool, bool, bool] = (False, False, False),
+        outputs=()) -> int:
     from nango_lint.discovery import DiscoveryError, Target, discover
     from nango_lint.fixes import FixMode
     from nango_lint.report import Report, Summary, reporter
@@ -188,6 +200,13 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     else:
         reporter(output_format)(report, out)
     out.flush()
+    if outputs:
+        from nango_lint.report.outputs import OutputError, write_outputs
+
+        try:
+            write_outputs(report, list(outputs))
+        except OutputError as exc:
+            raise UsageError(str(exc)) from None
     for e in errors:
         click.echo(f"nango-lint: error: {e}", err=True)
     if errors:

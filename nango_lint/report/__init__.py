@@ -50,4 +50,13 @@ def reporter(name: str) -> Reporter:
     return import_module(f"nango_lint.report.{module}").write
 
 
-FORMATS = {"concise": "concise", "json": "json_report"}
+FORMATS = {
+    "concise": "concise",
+    "full": "full",
+    "json": "json_report",
+    "json-lines": "json_lines",
+    "github": "github",
+    "sarif": "sarif",
+    "gitlab": "gitlab",
+    "rdjson": "rdjson",
+}

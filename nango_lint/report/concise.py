@@ -8,7 +8,7 @@ from nango_lint.report import Report
 
 
 def one_line(message: str) -> str:
-    return " ".join(message.split("\n")) if "\n" in message or "\r" in message else message
+    return " ".join(message.splitlines()) if "\n" in message or "\r" in message else message
 
 
 def write(report: Report, out: TextIO) -> None:
