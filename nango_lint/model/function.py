@@ -442,6 +442,13 @@ class FunctionModel:
 
         return CheckpointFlow(self)
 
+    @cached_property
+    def names(self):
+        """Imports, classes and destructured names of this file; ``names.is_global_ref(ident)`` (model/names.py)."""
+        from nango_lint.model.names import FileNames
+
+        return FileNames(self)
+
 
 def _call_arguments(call: Node) -> list[Node]:
     args = call.child_by_field_name("arguments")
