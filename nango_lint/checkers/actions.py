@@ -115,13 +115,16 @@ def file_transfer_in_action(ctx: RuleContext) -> None:
 
 # ---------------------------------------------------------------------------------------------------- NL505
 CURSOR_INPUT_RE = re.compile(
-    r"(?i)(cursor|page_?token|token|offset|^page$|^page_?(number|num|no|index)$|^after$|^starting_?after$|^start$|"
-    r"^skip$|^next|continuation|^since_?id$|^marker$|^bookmark$|^from$|^start_?(index|at|row)$|^page_?info$|^link$|index$)"
+    r"(?i)(cursor|(page|next|continuation|sync|skip|pagination)_?token$|^token$|offset|^page$|^page_?(number|num|no|index)$|"
+    r"^after$|^before$|^(starting|ending)_?(after|before)$|^skip$|^next|continuation|^since_?id$|^marker$|"
+    r"^bookmark$|^start_?(index|row|at)$|^page_?info$|^link$|index$)"
 )
+# ambiguous names: a cursor when numeric (`start: 100`), a date filter when a string (`start: '2026-01-01'`)
+NUMERIC_CURSOR_INPUTS = frozenset({"start", "skip", "position"})
 NEXT_OUTPUT_RE = re.compile(
     r"(?i)(cursor|^next|page_?token|continuation|offset|^has_?more$|^more$|^page_?info$|^bookmark$|^marker$|"
     r"^pagination$|^paging$|^links?$|^page$|token$|^(is_?)?last_?page$|^is_?last$|total_?pages|^total(_?count)?$|"
-    r"^count$|^(starting_?)?after$)"
+    r"^count$|^(starting_?)?after$|page_?count$|^total_?(items|results|records)$)"
 )
 LIST_NAME_RE = re.compile(r"^list(?:[-_]|[A-Z])")
 
@@ -139,8 +142,9 @@ def list_action_without_cursor(ctx: RuleContext) -> None:
     has_items_array = items is not None and items.base == "array"
     if not named_list and not has_items_array:
         return
-    in_keys = [k.lstrip("$") for k in inp.fields]
-    declares_cursor = any(CURSOR_INPUT_RE.search(k) for k in in_keys)
+    if not named_list and "items" in inp.fields:
+        return  # a batch operation echoing its items, not a list
+    declares_cursor = any(_is_cursor_input(k, f) for k, f in inp.fields.items())
     if not declares_cursor and not _provider_paginates(ctx):
         return  # one request without paging parameters (or none we can see): the provider returns the whole list
     if output.base == "array" and not output.wrappers:
@@ -156,7 +160,9 @@ def list_action_without_cursor(ctx: RuleContext) -> None:
     out_keys = _keys(output, nested=True)
     # an input named like the output's next marker (`nextSIndex` -> `sIndex`) is the cursor, whatever its name
     echoed = {re.sub(r"^next_?", "", k).lower() for k in out_keys if re.match(r"(?i)^next", k)}
-    if inp.is_object and not inp.open and not any(CURSOR_INPUT_RE.search(k) or k.lower() in echoed for k in in_keys):
+    if inp.is_object and not inp.open and not any(
+        _is_cursor_input(k, f) or k.lstrip("$").lower() in echoed for k, f in inp.fields.items()
+    ):
         missing.append("a `cursor` input")
     if not any(NEXT_OUTPUT_RE.search(k.lstrip("$@")) for k in out_keys):
         missing.append("a next-cursor output field")
@@ -166,9 +172,16 @@ def list_action_without_cursor(ctx: RuleContext) -> None:
     ctx.report(anchor, missing=" and ".join(missing))
 
 
+def _is_cursor_input(key: str, field) -> bool:
+    key = key.lstrip("$")
+    if CURSOR_INPUT_RE.search(key):
+        return True
+    return key.lower() in NUMERIC_CURSOR_INPUTS and field.base in ("number", "int")
+
+
 PAGING_PARAM_RE = re.compile(
     r"(?i)^(\$?skip|\$?skiptoken|page|page_?number|page_?index|page_?token|offset|cursor|after|before|starting_?after|"
-    r"ending_?before|start|start_?index|start_?at|since_?id|continuation_?token|next_?page_?token|marker|page\[.*\])$"
+    r"ending_?before|start_?index|start_?at|since_?id|continuation_?token|next_?page_?token|marker|page\[.*\])$"
 )
 PAGING_TEXT_RE = re.compile(
     r"(?i)(has_?more|next_?page|nextlink|next_?cursor|next_?page_?token|next_?token|odata\.nextlink|paging|"
