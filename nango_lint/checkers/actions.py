@@ -133,11 +133,13 @@ def list_action_without_cursor(ctx: RuleContext) -> None:
     model = ctx.model
     if model.kind != "action" or model.config is None:
         return
+    named_list = bool(LIST_NAME_RE.match(function_name(ctx.path)))
+    if not named_list and b"items" not in ctx.parsed.source:
+        return
     output = model.config_schema("output")
     inp = model.config_schema("input")
     if output is None or not output.known or inp is None or not inp.known:
         return
-    named_list = bool(LIST_NAME_RE.match(function_name(ctx.path)))
     items = output.fields.get("items") if output.is_object else None
     has_items_array = items is not None and items.base == "array"
     if not named_list and not has_items_array:
@@ -279,7 +281,7 @@ NON_NULL_BASES = frozenset(
 
 def null_return_not_allowed(ctx: RuleContext) -> None:
     model = ctx.model
-    if model.kind != "action" or model.config is None:
+    if model.kind != "action" or model.config is None or b"null" not in ctx.parsed.source:
         return
     output = model.config_schema("output")
     if output is None or not output.known or output.nullable or output.base not in NON_NULL_BASES:

@@ -9,6 +9,7 @@ file (not by scope): for a rule that flags *globals*, that errs on the side of s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -42,9 +43,7 @@ class FileNames:
     def __init__(self, model: "FunctionModel") -> None:
         self.model = model
         self.imports: dict[str, ImportedName] = {}
-        self.pattern_bound: set[str] = set()
         self._collect_imports()
-        self._collect_patterns()
 
     # ------------------------------------------------------------------ collection
     def _collect_imports(self) -> None:
@@ -78,32 +77,13 @@ class FileNames:
     def _add(self, imp: ImportedName) -> None:
         self.imports.setdefault(imp.local, imp)
 
-    def _collect_patterns(self) -> None:
-        bound = self.pattern_bound
-        for node in iter_descendants(self.model.root):
-            t = node.type
-            if t in ("class_declaration", "abstract_class_declaration", "enum_declaration", "class"):
-                name = node.child_by_field_name("name")
-                if name is not None:
-                    bound.add(text(name))
-            elif t == "shorthand_property_identifier_pattern":
-                bound.add(text(node))
-            elif t in ("object_pattern", "array_pattern", "pair_pattern", "assignment_pattern", "rest_pattern"):
-                for c in node.named_children:
-                    if c.type == "identifier":
-                        bound.add(text(c))
-            elif t == "catch_clause":
-                param = node.child_by_field_name("parameter")
-                if param is not None and param.type == "identifier":
-                    bound.add(text(param))
-            elif t == "for_in_statement":
-                left = node.child_by_field_name("left")
-                if left is not None and left.type == "identifier":
-                    bound.add(text(left))
-            elif t in ("internal_module", "module"):
-                name = node.child_by_field_name("name")
-                if name is not None:
-                    bound.add(text(name))
+    @cached_property
+    def pattern_bound(self) -> frozenset[str]:
+        """Names bound by destructuring, ``catch``, ``for (x of ...)``, classes, enums and namespaces (one query)."""
+        from tree_sitter import QueryCursor
+
+        caps = QueryCursor(_binding_query(self.model.parsed.grammar)).captures(self.model.root)
+        return frozenset(text(n) for n in caps.get("b", []))
 
     # ------------------------------------------------------------------ queries
     def is_bound(self, name: str, at: Node) -> bool:
@@ -139,6 +119,31 @@ class FileNames:
         if self.model.bindings.resolve(name, ident) is not None:
             return None
         return imp
+
+
+_BINDING_PATTERNS = """
+(shorthand_property_identifier_pattern) @b
+(pair_pattern value: (identifier) @b)
+(array_pattern (identifier) @b)
+(assignment_pattern left: (identifier) @b)
+(rest_pattern (identifier) @b)
+(catch_clause parameter: (identifier) @b)
+(for_in_statement left: (identifier) @b)
+(class_declaration name: (_) @b)
+(abstract_class_declaration name: (_) @b)
+(class name: (_) @b)
+(enum_declaration name: (_) @b)
+(internal_module name: (_) @b)
+"""
+
+
+@cache
+def _binding_query(grammar: str):
+    from tree_sitter import Query
+
+    from nango_lint.parsing import language
+
+    return Query(language(grammar), _BINDING_PATTERNS)
 
 
 def in_type_position(node: Node) -> bool:
