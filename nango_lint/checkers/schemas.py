@@ -94,28 +94,55 @@ ATOMIC_TYPES = frozenset(
 
 def null_union(ctx: RuleContext) -> None:
     zod_names = ctx.model.zod.names
+    found: list[tuple[Node, Node]] = []  # (union call, T)
     for call in ctx.captures("report"):
-        callee = call.child_by_field_name("function")
-        obj = callee.child_by_field_name("object")
-        if text(obj) not in zod_names:
-            continue
-        args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
-        if len(args) != 1 or args[0].type != "array":
-            continue
-        members = [m for m in args[0].named_children if m.type != "comment"]
-        if len(members) != 2:
-            continue
-        nulls = [m for m in members if _is_zod_null(m, zod_names)]
-        if len(nulls) != 1:
-            continue
-        other = members[0] if nulls[0] is members[1] else members[1]
-        if other.type == "spread_element":
-            continue
-        inner = ctx.text(other)
-        if other.type not in ATOMIC_TYPES:
-            inner = f"({inner})"
-        fix = Fix((Edit(call.start_byte, call.end_byte, f"{inner}.nullable()"),), "safe", "Use `.nullable()`")
+        other = _null_union_member(call, zod_names)
+        if other is not None:
+            found.append((call, other))
+    for call, other in found:
+        # A union nested inside another one's T is fixed by the outer edit (edits must not overlap).
+        nested_in = any(o.start_byte <= call.start_byte and call.end_byte <= o.end_byte for c, o in found if c is not call)
+        fix = None
+        if not nested_in:
+            fix = Fix((Edit(call.start_byte, call.end_byte, _nullable_text(ctx, other, found)),), "safe", "Use `.nullable()`")
         ctx.report(call, fix=fix, type=ctx.text(other))
+
+
+def _null_union_member(call: Node, zod_names) -> Node | None:
+    """T of ``z.union([z.null(), T])`` / ``z.union([T, z.null()])``, else None."""
+    callee = call.child_by_field_name("function")
+    if text(callee.child_by_field_name("object")) not in zod_names:
+        return None
+    args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+    if len(args) != 1 or args[0].type != "array":
+        return None
+    members = [m for m in args[0].named_children if m.type != "comment"]
+    if len(members) != 2:
+        return None
+    nulls = [m for m in members if _is_zod_null(m, zod_names)]
+    if len(nulls) != 1:
+        return None
+    other = members[0] if nulls[0] is members[1] else members[1]
+    return None if other.type == "spread_element" else other
+
+
+def _nullable_text(ctx: RuleContext, other: Node, found: list[tuple[Node, Node]]) -> str:
+    """``T.nullable()`` with T's text kept exactly, except null unions nested in T, which are rewritten too."""
+    src = ctx.parsed.source
+    inner = [(c, o) for c, o in found if other.start_byte <= c.start_byte and c.end_byte <= other.end_byte]
+    # outermost nested unions only; each one's own text is rewritten recursively
+    outer = [(c, o) for c, o in inner if not any(c2 is not c and c2.start_byte <= c.start_byte and c.end_byte <= c2.end_byte
+                                                 for c2, _ in inner)]
+    out, pos = [], other.start_byte
+    for c, o in sorted(outer, key=lambda x: x[0].start_byte):
+        out.append(src[pos:c.start_byte].decode("utf-8", "replace"))
+        out.append(_nullable_text(ctx, o, found))
+        pos = c.end_byte
+    out.append(src[pos:other.end_byte].decode("utf-8", "replace"))
+    body = "".join(out)
+    if other.type not in ATOMIC_TYPES:
+        body = f"({body})"
+    return f"{body}.nullable()"
 
 
 def _is_zod_null(node: Node, zod_names) -> bool:
