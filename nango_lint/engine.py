@@ -96,6 +96,10 @@ def _checker(ref: str) -> Callable[[RuleContext], None]:
     return getattr(mod, func)
 
 
+def _start_byte(node: Node) -> int:
+    return node.start_byte
+
+
 def _default_checker(ctx: RuleContext) -> None:
     for node in ctx.captures("report"):
         ctx.report(node, text=ctx.text(node))
@@ -106,6 +110,10 @@ def lint_parsed(path: str, parsed: ParsedSource, settings: Settings, explicit: b
     codes = settings.enabled
     query = combined_query(parsed.grammar, codes)
     captures = QueryCursor(query).captures(parsed.root)
+    # tree-sitter does not promise document order across patterns (it differs on trees with errors): sort, so
+    # every rule sees nodes in source order and the output is deterministic
+    for nodes in captures.values():
+        nodes.sort(key=_start_byte)
     file = FileContext(path, parsed, settings, captures, explicit)
     kind = file.model.kind
     for code in sorted(codes):

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field, fields
 
 from nango_lint.findings import Severity
 
-DEFAULT_ALLOWED_IMPORTS = ("nango", "nango/experimental", "zod", "crypto", "node:crypto", "url", "node:url")
+DEFAULT_ALLOWED_IMPORTS = (
+    "nango", "nango/experimental", "zod", "crypto", "node:crypto", "url", "node:url",
+    "unzipper", "soap", "botbuilder",  # accepted by the CLI import check and the runner (research §5C, §9)
+)
 DEFAULT_CHANGED_ONLY_PARAMS = (
     "modified_after", "updated_after", "updated_since", "modified_since", "changed_since", "since",
     "updated_at_min", "updated_at_gte", "modified_at_gte", "last_modified_after", "changed_after",

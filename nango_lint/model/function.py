@@ -456,6 +456,13 @@ class FunctionModel:
 
         return CheckpointFlow(self)
 
+    @cached_property
+    def names(self):
+        """Imports, classes and destructured names of this file; ``names.is_global_ref(ident)`` (model/names.py)."""
+        from nango_lint.model.names import FileNames
+
+        return FileNames(self)
+
 
 _FN_TYPES = ("arrow_function", "function_expression", "function_declaration", "method_definition",
              "generator_function", "generator_function_declaration")
