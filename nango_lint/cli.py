@@ -11,6 +11,7 @@ from typing import TextIO
 import click
 
 from nango_lint import __version__
+from nango_lint.remote.options import remote_options
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_CHOICES = ("concise", "json")
@@ -84,9 +85,10 @@ def _explain(ident: str, out: TextIO) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: automatic, 1 for small runs).")
 @click.option("--list-rules", is_flag=True, help="Print the rule catalog with default severities and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (by code or name) and exit.")
+@remote_options
 @click.version_option(__version__, "--version", prog_name="nango-lint")
 def main_command(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs,
-                 list_rules, explain) -> None:
+                 list_rules, explain, **remote) -> None:
     """Lint Nango Functions (createSync / createAction files) for the platform's non-negotiable rules.
 
     PATH can be files or folders (searched for .ts, .mts, .cts and .tsx files, skipping node_modules, dist, build,
@@ -103,14 +105,15 @@ def main_command(paths, output_format, select, extend_select, ignore, fail_on, e
         if not paths:
             raise UsageError("no paths given (try: nango-lint integrations/ or nango-lint --help)")
         code = run(paths, output_format or "concise", _split(select), _split(extend_select), _split(ignore), fail_on,
-                   exit_zero, stdin_filename, jobs, out)
+                   exit_zero, stdin_filename, jobs, out, remote)
     except UsageError as exc:
         click.echo(f"nango-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(code)
 
 
-def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out) -> int:
+def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out,
+        remote=None) -> int:
     from nango_lint.discovery import DiscoveryError, Target, discover
     from nango_lint.findings import Severity
     from nango_lint.report import Report, Summary, reporter
@@ -118,6 +121,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     from nango_lint.settings import Settings
 
     enabled, all_enabled = resolve_rules(select, ignore, extend_select)
+    remote_plan = _plan_remote(remote or {}, paths, stdin_filename)
     settings = Settings(enabled=enabled, fail_on=Severity.parse(fail_on), all_rules_enabled=all_enabled)
 
     results = []
@@ -146,17 +150,38 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         findings.extend(r.findings)
         if r.parsed is not None:
             sources[r.path] = r.parsed
+    remote_outcome = None
+    if remote_plan is not None and not errors:  # the remote pass (compile / dryrun / deploy of the one file)
+        from nango_lint.remote.pipeline import run_remote
+
+        remote_outcome = run_remote(remote_plan, results[0].parsed if results else None, findings)
+        findings.extend(remote_outcome.findings)
     findings.sort(key=lambda f: f.sort_key())
-    report = Report(findings, Summary.of(len(results), findings), sources, {})
+    report = Report(findings, Summary.of(len(results), findings), sources, remote_outcome.extra if remote_outcome else {})
     reporter(output_format)(report, out)
+    if remote_outcome is not None:
+        remote_outcome.write_text(out, output_format)
     out.flush()
     for e in errors:
         click.echo(f"nango-lint: error: {e}", err=True)
     if errors:
         return EXIT_ERROR
+    if remote_outcome is not None and remote_outcome.exit_code is not None:
+        return remote_outcome.exit_code
     if exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if any(f.severity >= settings.fail_on for f in findings) else EXIT_OK
+
+
+def _plan_remote(remote: dict, paths, stdin_filename):
+    """The checked remote-pass plan (None without --compile/--dryrun/--deploy); bad remote flags are usage errors."""
+    from nango_lint.remote.errors import RemoteSetupError
+    from nango_lint.remote.options import plan_remote
+
+    try:
+        return plan_remote(remote, paths, stdin_filename)
+    except RemoteSetupError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def main() -> None:

@@ -78,6 +78,9 @@ class RuleSpec(BaseModel):
     fix: Literal["none", "safe", "unsafe", "sometimes"] = "none"
     query: str | None = None
     checker: str | None = None
+    # Reported by the remote pass (--compile/--dryrun/--deploy), never by a static lint: its examples are documentation
+    # only (the doc-example test cannot run them).
+    remote_only: bool = False
     docs: Docs
     examples: tuple[Example, ...] = ()
 
