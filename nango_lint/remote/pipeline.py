@@ -155,12 +155,12 @@ def _seconds(ms: int) -> str:
     return f"{ms / 1000:.1f} s"
 
 
-def _success_lines(res, api: str) -> list[str]:
+def _success_lines(res, api: str, function_type: str | None) -> list[str]:
     if res.step == "compile":
         return [f"Remote compile passed ({api} API, {_seconds(res.duration_ms)})."]
     if res.step == "dryrun":
         r = res.result
-        if isinstance(r, dict) and set(r) >= {"added", "updated", "deleted"} and not isinstance(r.get("added"), (dict, list)):
+        if function_type == "sync" and isinstance(r, dict) and {"added", "updated", "deleted"} <= set(r):
             line = f"Remote dryrun passed ({_seconds(res.duration_ms)}): {r['added']} added, {r['updated']} updated, {r['deleted']} deleted."
             models = r.get("models") or {}
             return [line] + [f"  {m}: {c['added']} added, {c['updated']} updated, {c['deleted']} deleted."
@@ -189,7 +189,7 @@ def run_remote(plan: RemotePlan, parsed: ParsedSource | None, findings: list[Fin
 
     def finish() -> RemoteOutcome:
         out.extra = _redact_deep(out.extra, secret)
-        for f in out.findings:
+        for f in [*findings, *out.findings]:  # a key pasted into the code must not come back in a message either
             f.message = redact(f.message, secret)
         out.lines = [redact(line, secret) for line in out.lines]
         return out
@@ -222,7 +222,7 @@ def run_remote(plan: RemotePlan, parsed: ParsedSource | None, findings: list[Fin
             section["api"] = client.api_name
             section["steps"].append(res.as_dict())
             if res.ok:
-                out.lines += _success_lines(res, client.api_name or plan.api)
+                out.lines += _success_lines(res, client.api_name or plan.api, job.function_type)
                 continue
             out.exit_code = _failure(res, plan, parsed, job, out, say)
             break

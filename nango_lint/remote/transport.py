@@ -184,7 +184,7 @@ class Transport:
                     tries["read"] += 1
                     continue
                 raise RemoteNetworkError(
-                    f"remote {step}: no response from {self.host} within {read:.3g} s ({method} {path}; no HTTP status)"
+                    f"remote {step}: no response from {self.host} within {round(read, 1):g} s ({method} {path}; no HTTP status)"
                 ) from None
             except httpx.HTTPError as exc:
                 raise RemoteNetworkError(f"remote {step}: request to {self.host} failed ({_reason(exc)}; no HTTP status)") from None

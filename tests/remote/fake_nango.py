@@ -242,6 +242,7 @@ class FakeNango:
     unavailable: dict = field(default_factory=dict)  # path -> how many 503s to answer first
     hang: set = field(default_factory=set)  # paths whose handler never answers (until the server stops)
     poll_rounds: int = 2  # GETs that still answer "running"
+    deploy_unchanged: bool = False  # the CLI in the sandbox printed no "Successfully deployed": deployed is false
     echo_key_in_errors: bool = False  # a misbehaving server that puts the caller's key into error messages
     requests: list = field(default_factory=list)
     jobs: dict = field(default_factory=dict)
@@ -390,6 +391,8 @@ class FakeNango:
             raise err(400, "invalid_request", f"Cannot overwrite existing function '{name}'")
 
     def _deploy_outcome(self, body: dict) -> dict:
+        if self.deploy_unchanged:
+            return {"deployed": False, "deployed_functions": [], "output": "✓ Packaging\nNothing to deploy"}
         key = (body["integration_id"], body["function_name"], body["function_type"])
         with self.lock:
             version = self.versions.get(key, 0) + 1

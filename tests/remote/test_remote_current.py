@@ -148,13 +148,12 @@ def test_deploy_refused_by_overwrite_protection_exits_11(project, server, run):
 
 
 def test_compile_error_during_deploy_exits_10_with_nl910(project, server, run):
-    # --force: the lint would not stop this file, but be explicit that the deploy's own compile is what fails
-    server.hang.clear()
     bad = SYNC.replace("retries: 3", "retries: '3'")
     write(project / SYNC_PATH, bad)
     r = run(SYNC_PATH, "--deploy", "-f", "json")
     assert r.exit_code == 10
     assert [s["step"] for s in r.json()["remote"]["steps"]] == ["compile"]  # the deploy never started
+    assert [f["code"] for f in r.json()["findings"]] == ["NL910"]
     assert server.paths() == ["POST /functions/compile"]
 
 
@@ -169,3 +168,25 @@ def test_dryrun_from_stdin_uses_the_stdin_filename(project, server):
     assert result.exit_code == 0, result.stderr
     body = server.bodies("POST", "/functions/dryruns")[0]
     assert body["integration_id"] == "demo-crm" and body["function_type"] == "action" and body["code"] == ACTION
+
+
+def test_a_job_that_never_finishes_is_given_up_within_the_time_limit(project, server, run):
+    import time
+
+    server.poll_rounds = 10**6
+    started = time.monotonic()
+    r = run(SYNC_PATH, "--dryrun", "--connection-id", "conn-1", "--timeout", "0.5", "-f", "json")
+    assert time.monotonic() - started < 5
+    assert r.exit_code == 12
+    step = r.json()["remote"]["steps"][1]
+    assert step["status"] == "failed" and step["error"]["code"] == "client_timeout"
+    assert "did not finish within 0.5 s" in step["error"]["message"]
+
+
+def test_deploy_that_deployed_nothing_is_a_failure(project, server, run):
+    server.deploy_unchanged = True
+    r = run(SYNC_PATH, "--deploy", "-f", "json")
+    assert r.exit_code == 11
+    step = r.json()["remote"]["steps"][-1]
+    assert step["status"] == "failed" and step["result"]["deployed"] is False
+    assert "remote deploy failed (not_deployed)" in r.stderr
