@@ -259,6 +259,9 @@ class RemoteClient:
                 self.api = self.legacy
                 self.notify(f"{self.t.host} has no /functions API (HTML 404); using the legacy /remote-function API")
                 return getattr(self.legacy, step)(job)
+            except RemoteHttpError:  # a Nango JSON error: the server does have the current API
+                self.api = self.current
+                raise
             self.api = self.current
             self.notify(f"using the current /functions API on {self.t.host}")
             return result

@@ -205,7 +205,7 @@ def run_remote(plan: RemotePlan, parsed: ParsedSource | None, findings: list[Fin
 
     steps = ["compile"] + (["dryrun"] if plan.dryrun else []) + (["deploy"] if plan.deploy else [])
     progress = _Progress(err)
-    transport = None
+    transport = client = None
     current = "compile"
     try:
         job = build_job(plan, parsed)
@@ -229,6 +229,8 @@ def run_remote(plan: RemotePlan, parsed: ParsedSource | None, findings: list[Fin
     except RemoteError as exc:
         progress.clear()
         message = redact(str(exc), secret)
+        if client is not None:
+            section["api"] = client.api_name
         if not isinstance(exc, RemoteSetupError):
             section["steps"].append({"step": current, "status": "error", "http_status": getattr(exc, "status", None),
                                      "duration_ms": 0, "error": {"message": message}})

@@ -195,7 +195,9 @@ class Transport:
                     tries["429"] += 1
                     self.sleep(wait)
                     continue
-            if r.status == 503 and tries["503"] < self.tuning.retries_503:
+            # a POST is retried only on Nango's own "sandbox unavailable" answer (nothing was started); a GET on any 503
+            retry_503 = method == "GET" or r.error.get("code") == "execution_environment_unavailable"
+            if r.status == 503 and retry_503 and tries["503"] < self.tuning.retries_503:
                 wait = self.tuning.backoff * (2 ** tries["503"])
                 if time.monotonic() + wait < deadline:
                     tries["503"] += 1

@@ -27,8 +27,13 @@ def test_non_uuid_key_is_401_one_line_exit_2(project, server, run):
 
 
 def test_unknown_key_is_401(project, server, run):
-    r = run(SYNC_PATH, "--compile", NANGO_SECRET_KEY="11111111-2222-4333-8444-555555555555")
+    r = run(SYNC_PATH, "--compile", "-f", "json", NANGO_SECRET_KEY="11111111-2222-4333-8444-555555555555")
     assert r.exit_code == 2 and "HTTP 401" in r.stderr and "unknown_account" in r.stderr
+    remote = r.json()["remote"]
+    assert remote["api"] == "current"  # a JSON error proves the server has the current API
+    assert remote["steps"] == [{"step": "compile", "status": "error", "http_status": 401, "duration_ms": 0,
+                                "error": {"message": remote["steps"][0]["error"]["message"]}}]
+    assert "unknown_account" in remote["steps"][0]["error"]["message"]
 
 
 def test_missing_scope_is_403(project, server, run):
@@ -45,6 +50,7 @@ def test_self_hosted_env_key_cannot_dryrun(project, server, run):
     r = run(SYNC_PATH, "--dryrun", "--connection-id", "conn-1", "-f", "json")
     assert r.exit_code == 2
     assert "can only be started from a customer API key" in r.stderr
+    assert r.json()["remote"]["api"] == "current"
     steps = r.json()["remote"]["steps"]
     assert steps[0]["status"] == "success"
     assert steps[1]["step"] == "dryrun" and steps[1]["status"] == "error" and steps[1]["http_status"] == 403
@@ -138,3 +144,20 @@ def test_lint_warnings_do_not_stop_the_remote_pass(project, server, run):
     r = run("demo-crm/syncs/Contacts_List.ts", "--compile")
     assert "NL007" in r.stdout and r.exit_code == 0
     assert server.paths() == ["POST /functions/compile"]
+
+
+def test_a_foreign_503_on_a_post_is_not_retried(project, server, run):
+    from tests.remote.fake_nango import HttpReply
+
+    original = server.handle
+
+    def proxy_503(rec):
+        if rec.method == "POST" and rec.path == "/functions/dryruns":
+            raise HttpReply(503, "<html>Service Unavailable</html>", html=True)
+        return original(rec)
+
+    server.handle = proxy_503
+    r = run(SYNC_PATH, "--dryrun", "--connection-id", "conn-1")
+    assert r.exit_code == 2
+    assert f"HTTP 503 from {server.host}" in one_error_line(r)
+    assert server.paths().count("POST /functions/dryruns") == 1
