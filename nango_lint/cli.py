@@ -14,6 +14,7 @@ import click
 
 from nango_lint import __version__, adoption
 from nango_lint.errors import UserError
+from nango_lint.remote.options import remote_options
 from nango_lint.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -94,9 +95,10 @@ def _explain(ident: str, out: TextIO) -> None:
 @click.option("--list-rules", is_flag=True, help="Print the rule catalog with default severities and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (by code or name) and exit.")
 @adoption.options
+@remote_options
 @click.version_option(__version__, "--version", prog_name="nango-lint")
 def main_command(paths, output_format, outputs, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs,
-                 fix, unsafe_fixes, diff, list_rules, explain, **adopt) -> None:
+                 fix, unsafe_fixes, diff, list_rules, explain, **rest) -> None:
     """Lint Nango Functions (createSync / createAction files) for the platform's non-negotiable rules.
 
     PATH can be files or folders (searched for .ts, .mts, .cts and .tsx files, skipping node_modules, dist, build,
@@ -110,7 +112,7 @@ def main_command(paths, output_format, outputs, select, extend_select, ignore, f
         if explain:
             _explain(explain, out)
             sys.exit(EXIT_OK)
-        if not paths and not adopt["show_settings"]:
+        if not paths and not rest.get("show_settings"):
             raise UsageError("no paths given (try: nango-lint integrations/ or nango-lint --help)")
         from nango_lint.report.outputs import OutputError, default_format, parse_output
 
@@ -119,9 +121,11 @@ def main_command(paths, output_format, outputs, select, extend_select, ignore, f
         except OutputError as exc:
             raise UsageError(str(exc)) from None
         output_format = output_format or default_format(stdout_is_tty=out.isatty())
+        remote = {k: v for k, v in rest.items() if k.startswith("remote_")}
+        adopt = {k: v for k, v in rest.items() if not k.startswith("remote_")}
         code = run(paths, output_format, _split(select), _split(extend_select), _split(ignore), fail_on,
                    exit_zero, stdin_filename, jobs, out, adoption.Adoption(**adopt), (fix, unsafe_fixes, diff),
-                   outputs=output_specs)
+                   outputs=output_specs, remote=remote)
     except (UsageError, UserError) as exc:
         click.echo(f"nango-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -130,7 +134,7 @@ def main_command(paths, output_format, outputs, select, extend_select, ignore, f
 
 def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out,
         adopt: adoption.Adoption | None = None, fixing: tuple[bool, bool, bool] = (False, False, False),
-        outputs=()) -> int:
+        outputs=(), remote=None) -> int:
     from nango_lint.discovery import DiscoveryError, Target, discover
     from nango_lint.fixes import FixMode
     from nango_lint.report import Report, Summary, reporter
@@ -141,6 +145,7 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     if plan.adopt.show_settings:
         out.write(plan.show(paths, stdin_filename, output_format))
         return EXIT_OK
+    remote_plan = _plan_remote(remote or {}, paths, stdin_filename)
 
     results: list = []
     stdin = None
@@ -178,11 +183,14 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     sources = {}
     file_count = 0
     linted: list[str] = []
+    remote_source = None
     for r in stream:
         file_count += 1
         if r.error:
             errors.append(r.error)
         linted.append(r.path)
+        if remote_plan is not None and remote_source is None:
+            remote_source = r.parsed  # the one file of a remote run, tree included
         if r.findings:
             findings.extend(r.findings)
             if r.parsed is not None:
@@ -193,12 +201,23 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     written = None if errors else plan.write_mode(findings, sources, "-" in paths, err)
     if written is not None:  # --add-suppressions, --write-baseline
         return written
+    remote_outcome = None
+    if remote_plan is not None and not errors:  # the remote pass (compile / dryrun / deploy of the one file)
+        from nango_lint.remote.pipeline import run_remote
+
+        remote_outcome = run_remote(remote_plan, remote_source, findings)
+        findings.extend(remote_outcome.findings)
+        if remote_outcome.findings and remote_source is not None:
+            sources.setdefault(remote_source.path, remote_source)
     findings.sort(key=lambda f: f.sort_key())
-    report = Report(findings, Summary.of(file_count, findings), sources, {}, unsafe_fixes=fix_mode.unsafe)
+    extra = remote_outcome.extra if remote_outcome else {}
+    report = Report(findings, Summary.of(file_count, findings), sources, extra, unsafe_fixes=fix_mode.unsafe)
     if plan.adopt.statistics:
         adoption.write_statistics(findings, out, output_format == "json")
     else:
         reporter(output_format)(report, out)
+    if remote_outcome is not None:
+        remote_outcome.write_text(out, output_format)
     out.flush()
     if outputs:
         from nango_lint.report.outputs import OutputError, write_outputs
@@ -211,9 +230,22 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         click.echo(f"nango-lint: error: {e}", err=True)
     if errors:
         return EXIT_ERROR
+    if remote_outcome is not None and remote_outcome.exit_code is not None:
+        return remote_outcome.exit_code
     if exit_zero:
         return EXIT_OK
     return plan.exit_code(findings, err)
+
+
+def _plan_remote(remote: dict, paths, stdin_filename):
+    """The checked remote-pass plan (None without --compile/--dryrun/--deploy); bad remote flags are usage errors."""
+    from nango_lint.remote.errors import RemoteSetupError
+    from nango_lint.remote.options import plan_remote
+
+    try:
+        return plan_remote(remote, paths, stdin_filename)
+    except RemoteSetupError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def main() -> None:

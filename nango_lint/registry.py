@@ -100,6 +100,9 @@ class RuleSpec:
     query: str | None = None
     checker: str | None = None
     examples: tuple[Example, ...] = ()
+    # Reported by the remote pass (--compile/--dryrun/--deploy), never by a static lint: its examples are
+    # documentation only (the doc-example test cannot run them).
+    remote_only: bool = False
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "rule") -> "RuleSpec":
@@ -108,7 +111,7 @@ class RuleSpec:
             "severity_by_kind": (dict, False, dict), "summary": (str, True, None), "message": (str, True, None),
             "default_enabled": (bool, False, True), "applies_to": (list, False, None), "fix": (str, False, "none"),
             "query": (str, False, None), "checker": (str, False, None), "docs": (dict, True, None),
-            "examples": (list, False, list),
+            "examples": (list, False, list), "remote_only": (bool, False, False),
         }, where)
         if not CODE_RE.match(top["code"]):
             raise RuleFileError(f"{where}: rule code {top['code']!r} must look like NL123")
@@ -140,6 +143,7 @@ class RuleSpec:
             default_enabled=top["default_enabled"],
             applies_to=tuple(top["applies_to"]) if top["applies_to"] is not None else None,
             fix=top["fix"], query=top["query"], checker=top["checker"], examples=tuple(examples),
+            remote_only=top["remote_only"],
         )
 
     @property
