@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +69,8 @@ class CliOverrides:
 # ---------------------------------------------------------------------------------------------------- loading
 def _table(path: Path) -> tuple[dict | None, str]:
     """The nango-lint table of a config file (None for a pyproject.toml without one) and its key prefix."""
+    import tomllib
+
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)

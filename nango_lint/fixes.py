@@ -10,10 +10,8 @@ would add syntax errors is dropped and reported. Passes repeat until nothing is 
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -245,6 +243,8 @@ def write_atomic(path: str, data: bytes) -> None:
         info = os.stat(target)
         if not os.access(target, os.W_OK):  # a read-only file stays read-only, although its folder is writable
             raise PermissionError(13, "Permission denied")
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".nango-lint.tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -284,6 +284,8 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
     a = [line.decode("utf-8", "replace") for line in before.splitlines(keepends=True)]
     b = [line.decode("utf-8", "replace") for line in after.splitlines(keepends=True)]
     out = []
+    import difflib
+
     for i, line in enumerate(difflib.unified_diff(a, b, fromfile=path, tofile=path)):
         if i >= 2 and not line.endswith(("\n", "\r")):
             line += "\n\\ No newline at end of file\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 
 from nango_lint.report import FORMATS, Report, reporter
@@ -64,6 +63,8 @@ def write_atomic(path: str, text: str) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    import tempfile  # lazily: most runs write no extra report
+
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".nango-lint-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
