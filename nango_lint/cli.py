@@ -1,6 +1,7 @@
 """Command line: ``nango-lint [OPTIONS] PATH...``.
 
-Exit codes: 0 no finding at or above the fail level, 1 findings, 2 usage / configuration / input error.
+Exit codes: 0 no finding at or above the fail level, 1 findings, 2 usage / configuration / input error or a compiler
+that cannot run, 10 the --compile pass reported errors.
 """
 
 from __future__ import annotations
@@ -84,9 +85,16 @@ def _explain(ident: str, out: TextIO) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: automatic, 1 for small runs).")
 @click.option("--list-rules", is_flag=True, help="Print the rule catalog with default severities and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (by code or name) and exit.")
+@click.option("--compile", "compile_", is_flag=True,
+              help="After the lint, compile the functions with the real Nango CLI (NL910 findings; exit 10 on failure).")
+@click.option("--compiler", type=click.Choice(["auto", "local", "remote"]), default="auto", show_default=True,
+              help="With --compile: remote when a Nango secret key resolves (auto), or force one.")
+@click.option("--compile-timeout", type=click.FloatRange(min=1), default=120, show_default=True, metavar="SECONDS",
+              help="Time limit of one compile run.")
+@click.option("--force", is_flag=True, help="Compile even when the lint found errors.")
 @click.version_option(__version__, "--version", prog_name="nango-lint")
 def main_command(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs,
-                 list_rules, explain) -> None:
+                 list_rules, explain, compile_, compiler, compile_timeout, force) -> None:
     """Lint Nango Functions (createSync / createAction files) for the platform's non-negotiable rules.
 
     PATH can be files or folders (searched for .ts, .mts, .cts and .tsx files, skipping node_modules, dist, build,
@@ -102,15 +110,22 @@ def main_command(paths, output_format, select, extend_select, ignore, fail_on, e
             sys.exit(EXIT_OK)
         if not paths:
             raise UsageError("no paths given (try: nango-lint integrations/ or nango-lint --help)")
+        from nango_lint.compile.command import CompileRequest
+
+        request = CompileRequest(compiler, compile_timeout, force) if compile_ else None
         code = run(paths, output_format or "concise", _split(select), _split(extend_select), _split(ignore), fail_on,
-                   exit_zero, stdin_filename, jobs, out)
+                   exit_zero, stdin_filename, jobs, out, compile_request=request)
     except UsageError as exc:
         click.echo(f"nango-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:  # click would turn it into "Aborted!" and exit 1
+        click.echo("nango-lint: interrupted", err=True)
+        sys.exit(130)
     sys.exit(code)
 
 
-def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out) -> int:
+def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out,
+        compile_request=None) -> int:
     from nango_lint.discovery import DiscoveryError, Target, discover
     from nango_lint.findings import Severity
     from nango_lint.report import Report, Summary, reporter
@@ -146,8 +161,20 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         findings.extend(r.findings)
         if r.parsed is not None:
             sources[r.path] = r.parsed
+    extra, compile_code = {}, None
+    if compile_request is not None and not errors:
+        from nango_lint.compile.command import compile_pass
+
+        explicit = {t.path for t in targets if t.explicit} | ({results[0].path} if "-" in paths else set())
+        step = compile_pass(compile_request, results, findings, explicit)
+        findings.extend(step.findings)
+        extra.update(step.extra)
+        compile_code = step.exit_code
+        errors.extend([step.error] if step.error else [])
+        if step.note:
+            click.echo(f"nango-lint: {step.note}", err=True)
     findings.sort(key=lambda f: f.sort_key())
-    report = Report(findings, Summary.of(len(results), findings), sources, {})
+    report = Report(findings, Summary.of(len(results), findings), sources, extra)
     reporter(output_format)(report, out)
     out.flush()
     for e in errors:
@@ -156,6 +183,8 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         return EXIT_ERROR
     if exit_zero:
         return EXIT_OK
+    if compile_code is not None:
+        return compile_code
     return EXIT_FINDINGS if any(f.severity >= settings.fail_on for f in findings) else EXIT_OK
 
 
