@@ -34,7 +34,7 @@ class CompileStep:
     extra: dict = field(default_factory=dict)
 
 
-def function_kind(path: str, source: bytes) -> str:
+def function_kind(path: str, source: bytes, parsed=None) -> str:
     """The FunctionModel kind of a file (sync, action, on-event, function, legacy or module)."""
     from tree_sitter import QueryCursor
 
@@ -42,7 +42,7 @@ def function_kind(path: str, source: bytes) -> str:
     from nango_lint.parsing import parse_source
     from nango_lint.query import combined_query
 
-    parsed = parse_source(path, source)
+    parsed = parsed if parsed is not None else parse_source(path, source)
     captures = QueryCursor(combined_query(parsed.grammar, frozenset())).captures(parsed.root)
     return FunctionModel(parsed, captures).kind
 
@@ -63,7 +63,7 @@ def entries_from(results: Iterable, explicit: set[str]) -> list:
                     source = fh.read()
             except OSError:
                 continue
-        kind = function_kind(r.path, source)
+        kind = function_kind(r.path, source, r.parsed)
         if kind in FUNCTION_KINDS or r.path in explicit:
             entries.append(Entry(r.path, r.path, source, kind))
     return entries
