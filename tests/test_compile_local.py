@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -40,7 +42,7 @@ def base_env(cache: Path, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def toolchain(tmp_path_factory) -> Installed:
+def toolchain(tmp_path_factory) -> Iterator[Installed]:
     """Two installers started together on an empty cache: the lock must let exactly one of them install."""
     cache = tmp_path_factory.mktemp("nango-lint-cache")
     code = "from nango_lint.compile.toolchain import ensure_toolchain; print(ensure_toolchain().root)"
@@ -51,7 +53,8 @@ def toolchain(tmp_path_factory) -> Installed:
     for p in procs:
         out, err = p.communicate(timeout=1200)
         runs.append(subprocess.CompletedProcess(p.args, p.returncode, out, err))
-    return Installed(cache, runs, time.monotonic() - started)
+    yield Installed(cache, runs, time.monotonic() - started)
+    shutil.rmtree(cache, ignore_errors=True)  # 220 MiB: do not leave it in pytest's kept temp folders
 
 
 def cli(args: list[str], toolchain: Installed, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
