@@ -110,9 +110,11 @@ def main_command(paths, output_format, select, extend_select, ignore, fail_on, e
             sys.exit(EXIT_OK)
         if not paths:
             raise UsageError("no paths given (try: nango-lint integrations/ or nango-lint --help)")
-        from nango_lint.compile.command import CompileRequest
+        request = None
+        if compile_:
+            from nango_lint.compile.command import CompileRequest
 
-        request = CompileRequest(compiler, compile_timeout, force) if compile_ else None
+            request = CompileRequest(compiler, compile_timeout, force)
         code = run(paths, output_format or "concise", _split(select), _split(extend_select), _split(ignore), fail_on,
                    exit_zero, stdin_filename, jobs, out, compile_request=request)
     except UsageError as exc:
