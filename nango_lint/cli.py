@@ -1,6 +1,7 @@
 """Command line: ``nango-lint [OPTIONS] PATH...``.
 
-Exit codes: 0 no finding at or above the fail level, 1 findings, 2 usage / configuration / input error.
+Exit codes: 0 no finding at or above the fail level, 1 findings, 2 usage / configuration / input error or a compiler
+that cannot run, 10 the --compile pass reported errors.
 """
 
 from __future__ import annotations
@@ -94,11 +95,15 @@ def _explain(ident: str, out: TextIO) -> None:
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes instead of writing them; exit 1 if a file would change.")
 @click.option("--list-rules", is_flag=True, help="Print the rule catalog with default severities and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation (by code or name) and exit.")
+@click.option("--compiler", type=click.Choice(["auto", "local", "remote"]), default="auto", show_default=True,
+              help="With --compile: the Nango server when a secret key resolves (auto), else the local Nango CLI; or force one.")
+@click.option("--compile-timeout", type=click.FloatRange(min=1), default=120, show_default=True, metavar="SECONDS",
+              help="Time limit of one local compile run.")
 @adoption.options
 @remote_options
 @click.version_option(__version__, "--version", prog_name="nango-lint")
 def main_command(paths, output_format, outputs, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs,
-                 fix, unsafe_fixes, diff, list_rules, explain, **rest) -> None:
+                 fix, unsafe_fixes, diff, list_rules, explain, compiler, compile_timeout, **rest) -> None:
     """Lint Nango Functions (createSync / createAction files) for the platform's non-negotiable rules.
 
     PATH can be files or folders (searched for .ts, .mts, .cts and .tsx files, skipping node_modules, dist, build,
@@ -123,18 +128,22 @@ def main_command(paths, output_format, outputs, select, extend_select, ignore, f
         output_format = output_format or default_format(stdout_is_tty=out.isatty())
         remote = {k: v for k, v in rest.items() if k.startswith("remote_")}
         adopt = {k: v for k, v in rest.items() if not k.startswith("remote_")}
+        compile_request, remote = _route_compile(remote, compiler, compile_timeout)
         code = run(paths, output_format, _split(select), _split(extend_select), _split(ignore), fail_on,
                    exit_zero, stdin_filename, jobs, out, adoption.Adoption(**adopt), (fix, unsafe_fixes, diff),
-                   outputs=output_specs, remote=remote)
+                   outputs=output_specs, remote=remote, compile_request=compile_request)
     except (UsageError, UserError) as exc:
         click.echo(f"nango-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:  # click would turn it into "Aborted!" and exit 1
+        click.echo("nango-lint: interrupted", err=True)
+        sys.exit(130)
     sys.exit(code)
 
 
 def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename, jobs, out,
         adopt: adoption.Adoption | None = None, fixing: tuple[bool, bool, bool] = (False, False, False),
-        outputs=(), remote=None) -> int:
+        outputs=(), remote=None, compile_request=None) -> int:
     from nango_lint.discovery import DiscoveryError, Target, discover
     from nango_lint.fixes import FixMode
     from nango_lint.report import Report, Summary, reporter
@@ -183,12 +192,15 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     sources = {}
     file_count = 0
     linted: list[str] = []
+    kept: list = []
     remote_source = None
     for r in stream:
         file_count += 1
         if r.error:
             errors.append(r.error)
         linted.append(r.path)
+        if compile_request is not None:
+            kept.append(r)  # the local compile needs every linted file (it re-reads sources it lacks)
         if remote_plan is not None and remote_source is None:
             remote_source = r.parsed  # the one file of a remote run, tree included
         if r.findings:
@@ -201,16 +213,32 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
     written = None if errors else plan.write_mode(findings, sources, "-" in paths, err)
     if written is not None:  # --add-suppressions, --write-baseline
         return written
+    extra: dict = {}
     remote_outcome = None
+    compile_code = None
     if remote_plan is not None and not errors:  # the remote pass (compile / dryrun / deploy of the one file)
         from nango_lint.remote.pipeline import run_remote
 
         remote_outcome = run_remote(remote_plan, remote_source, findings)
         findings.extend(remote_outcome.findings)
+        extra.update(remote_outcome.extra)
         if remote_outcome.findings and remote_source is not None:
             sources.setdefault(remote_source.path, remote_source)
+    if compile_request is not None and not errors:  # the local compile with the real Nango CLI
+        from nango_lint.compile.command import compile_pass
+
+        explicit = {t.path for t in targets if t.explicit} | ({kept[0].path} if "-" in paths and kept else set())
+        step = compile_pass(compile_request, kept, findings, explicit)
+        findings.extend(step.findings)
+        extra.update(step.extra)
+        compile_code = step.exit_code
+        errors.extend([step.error] if step.error else [])
+        if step.note:
+            click.echo(f"nango-lint: {step.note}", err=True)
+        for r in kept:
+            if r.parsed is not None and any(f.path == r.path for f in step.findings):
+                sources.setdefault(r.path, r.parsed)
     findings.sort(key=lambda f: f.sort_key())
-    extra = remote_outcome.extra if remote_outcome else {}
     report = Report(findings, Summary.of(file_count, findings), sources, extra, unsafe_fixes=fix_mode.unsafe)
     if plan.adopt.statistics:
         adoption.write_statistics(findings, out, output_format == "json")
@@ -234,7 +262,45 @@ def run(paths, output_format, select, extend_select, ignore, fail_on, exit_zero,
         return remote_outcome.exit_code
     if exit_zero:
         return EXIT_OK
+    if compile_code is not None and not exit_zero:
+        return compile_code
     return plan.exit_code(findings, err)
+
+
+def _route_compile(remote: dict, compiler: str, timeout: float):
+    """``--compile`` alone runs on the Nango server when a secret key resolves (or ``--compiler remote``), else with
+    the local Nango CLI. Dryrun and deploy always run on the server (they need a connection)."""
+    if not remote.get("remote_compile"):
+        if compiler != "auto":
+            raise UsageError("--compiler needs --compile")
+        return None, remote
+    if remote.get("remote_dryrun") or remote.get("remote_deploy"):
+        if compiler == "local":
+            raise UsageError("--compiler local only applies to --compile alone: dryrun and deploy run on the Nango server")
+        return None, remote
+    from nango_lint.compile.errors import CompileToolError
+    from nango_lint.compile.select import choose_compiler
+
+    # flags that only mean something to the server make `auto` pick it (their checks then apply)
+    server_flags = ("remote_environment", "remote_integration_id", "remote_function_name", "remote_function_type",
+                    "remote_connection_id", "remote_allow_insecure_http", "remote_timeout")
+    try:
+        if compiler == "auto" and (any(remote.get(k) for k in server_flags) or remote.get("remote_api", "auto") != "auto"):
+            which = "remote"
+        else:
+            which = choose_compiler(compiler, remote.get("remote_environment"))
+    except CompileToolError as exc:
+        raise UsageError(str(exc)) from None
+    if which == "remote":
+        return None, remote
+    from nango_lint.compile.command import CompileRequest
+
+    remote_only = [flag for key, flag in (("remote_connection_id", "--connection-id"), ("remote_api", "--api"),
+                                          ("remote_allow_insecure_http", "--allow-insecure-http"))
+                   if remote.get(key) and not (key == "remote_api" and remote[key] == "auto")]
+    if remote_only:
+        raise UsageError(f"{remote_only[0]} does not apply to a local compile (no secret key resolved; use --compiler remote)")
+    return CompileRequest("local", timeout, bool(remote.get("remote_force"))), {}
 
 
 def _plan_remote(remote: dict, paths, stdin_filename):

@@ -55,7 +55,8 @@ def test_file_that_is_not_a_sync_or_action_cannot_dryrun(project, server, run):
 
 
 def test_missing_key_is_an_error_before_any_request(project, server):
-    r = cli([SYNC_PATH, "--compile"], base_env(server, NANGO_SECRET_KEY=None))
+    # without a key `--compile` would compile locally; `--compiler remote` insists on the server
+    r = cli([SYNC_PATH, "--compile", "--compiler", "remote"], base_env(server, NANGO_SECRET_KEY=None))
     assert r.exit_code == 2
     assert r.stderr.strip() == "nango-lint: error: no secret key: set NANGO_SECRET_KEY in the environment or in .env"
     assert r.stdout == ""  # nothing was linted either
