@@ -107,6 +107,23 @@ def measure(mode: str, listfile: str, jobs: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+ESLINT_CHILD = r"""
+import json, resource, subprocess, sys, time
+eslint_dir, listfile = sys.argv[1], sys.argv[2]
+files = [f for f in open(listfile, encoding="utf-8").read().split("\n") if f]
+t0 = time.perf_counter()
+subprocess.run([eslint_dir + "/node_modules/.bin/eslint", "--no-eslintrc", "-c", eslint_dir + "/eslintrc.nango-only.json",
+                "-f", "json", "-o", "/dev/null", *files], capture_output=True)
+wall = time.perf_counter() - t0
+print(json.dumps({"wall": wall, "rss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+def measure_eslint(eslint_dir: str, listfile: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", ESLINT_CHILD, eslint_dir, listfile], capture_output=True, text=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def single_file_latency(path: str, runs: int) -> list[float]:
     exe = shutil.which("nango-lint")
     cmd = [exe, path] if exe else [sys.executable, "-m", "nango_lint", path]
@@ -134,11 +151,18 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=6000, help="size of the generated corpus")
     ap.add_argument("--single", default=str(REPO / "examples" / "demo-crm" / "actions" / "create-contact.ts"))
     ap.add_argument("--single-runs", type=int, default=15)
+    ap.add_argument("--list", help="a file listing the files to lint, one per line (relative to DIR or absolute)")
+    ap.add_argument("--eslint-dir", help="an npm project with eslint 8 + @typescript-eslint + the nango plugin and "
+                                         "eslintrc.nango-only.json (see research/peer-bench/setup.sh): time it too")
     args = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="nango-lint-bench-")
     try:
-        if args.dir:
+        if args.list:
+            base = Path(args.dir or ".")
+            files = [str(base / line.strip()) for line in Path(args.list).read_text().splitlines() if line.strip()]
+            source = f"{args.list} ({len(files)} files)"
+        elif args.dir:
             files = collect(Path(args.dir))
             source = args.dir
         else:
@@ -165,6 +189,13 @@ def main() -> None:
         for mode, label in (("floor", "floor (parse+query)"), ("serial", "nango-lint serial"), ("parallel", f"nango-lint -j {args.jobs}")):
             ms = results[mode]
             print(fmt_row(label, len(files), lines, [m["wall"] for m in ms], max(m["rss_kib"] for m in ms), floor_walls))
+        if args.eslint_dir:
+            walls, rss = [], 0
+            for _ in range(args.rounds):
+                m = measure_eslint(args.eslint_dir, listfile)
+                walls.append(m["wall"])
+                rss = max(rss, m["rss_kib"])
+            print(fmt_row("ESLint+nango plugin", len(files), lines, walls, rss, floor_walls))
         times = single_file_latency(args.single, args.single_runs)
         q = statistics.quantiles(times, n=4) if len(times) >= 4 else [min(times), statistics.median(times), max(times)]
         print(f"\nsingle file end to end ({Path(args.single).name}, {args.single_runs} runs): median {statistics.median(times) * 1000:.0f} ms, "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nango_lint.engine import RuleContext
-from nango_lint.model.syntax import FUNCTION_TYPES, ancestors
+from nango_lint.model.syntax import enclosing_function
 
 
 def _source_mentions_call(ctx: RuleContext, method: str) -> bool:
@@ -11,12 +11,6 @@ def _source_mentions_call(ctx: RuleContext, method: str) -> bool:
 
     return re.search(rb"\." + method.encode() + rb"\s*[<(]", ctx.parsed.source) is not None
 
-
-def _innermost_function(node):
-    for anc in ancestors(node):
-        if anc.type in FUNCTION_TYPES:
-            return anc
-    return None
 
 
 def save_checkpoint_without_get(ctx: RuleContext) -> None:
@@ -34,14 +28,14 @@ def save_checkpoint_without_get(ctx: RuleContext) -> None:
     # a save that precedes every read in its own function, when no other function reads the checkpoint
     fn_ids: dict[int, list] = {}
     for g in gets:
-        fn = _innermost_function(g.node)
+        fn = enclosing_function(g.node)
         fn_ids.setdefault(fn.id if fn is not None else 0, []).append(g)
     if len(fn_ids) != 1:
         return
     (fid, fgets), = fn_ids.items()
     first_get = min(g.node.start_byte for g in fgets)
     for save in saves:
-        fn = _innermost_function(save.node)
+        fn = enclosing_function(save.node)
         if fn is not None and fn.id == fid and save.node.start_byte < first_get and not save.loops:
             ctx.report(save.property_node)
 

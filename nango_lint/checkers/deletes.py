@@ -6,7 +6,7 @@ import re
 
 from nango_lint.engine import RuleContext
 from nango_lint.model.function import NangoCall
-from nango_lint.model.syntax import FUNCTION_TYPES, ancestors, string_value, template_prefix, text
+from nango_lint.model.syntax import enclosing_function, string_value, template_prefix, text
 
 TRACK = ("trackDeletesStart", "trackDeletesEnd")
 BATCH = ("batchSave", "batchUpdate", "batchDelete")
@@ -123,15 +123,9 @@ def track_deletes_unbalanced(ctx: RuleContext) -> None:
             ctx.report(e[0].property_node, message=f"`trackDeletesEnd('{model_name}')` comes before `trackDeletesStart('{model_name}')` (line {s[0].node.start_point[0] + 1})")
 
 
-def _innermost_function(node):
-    for anc in ancestors(node):
-        if anc.type in FUNCTION_TYPES:
-            return anc
-    return None
-
 
 def _same_function(a: NangoCall, b: NangoCall) -> bool:
-    fa, fb = _innermost_function(a.node), _innermost_function(b.node)
+    fa, fb = enclosing_function(a.node), enclosing_function(b.node)
     return fa is not None and fb is not None and fa.id == fb.id
 
 
@@ -142,8 +136,8 @@ def track_deletes_misplaced(ctx: RuleContext) -> None:
         return
     work = [c for c in model.nango_calls if c.method in BATCH]
     for call in calls:
-        fn = _innermost_function(call.node)
-        same_fn = [w for w in work if _innermost_function(w.node) is not None and fn is not None and _innermost_function(w.node).id == fn.id]
+        fn = enclosing_function(call.node)
+        same_fn = [w for w in work if enclosing_function(w.node) is not None and fn is not None and enclosing_function(w.node).id == fn.id]
         if call.method == "trackDeletesStart":
             before = [w for w in same_fn if w.method in BATCH and w.node.start_byte < call.node.start_byte]
             if before:
