@@ -93,8 +93,11 @@ def file_transfer_in_action(ctx: RuleContext) -> None:
             src = imp.statement.child_by_field_name("source")
             ctx.report(src or imp.statement, what=f"the '{imp.source}' module")
     for node in ctx.captures("report"):
+        parent = node.parent
+        if parent is None or parent.type != "new_expression" or parent.child_by_field_name("constructor") != node:
+            continue
         if names.is_global_ref(node):
-            ctx.report(node.parent, what=f"`new {text(node)}()`")
+            ctx.report(parent, what=f"`new {text(node)}()`")
     for call in model.provider_calls:
         cfg = call.config
         if cfg is None or not cfg.known:

@@ -43,8 +43,10 @@ def checkpoint_schema_not_flat(ctx: RuleContext) -> None:
 
 def checkpoint_type_argument(ctx: RuleContext) -> None:
     model = ctx.model
-    for type_args in ctx.captures("report"):
-        call = type_args.parent
+    for call in model.member_calls_named("getCheckpoint"):
+        type_args = call.child_by_field_name("type_arguments")
+        if type_args is None:
+            continue
         callee = call_member(call) if call is not None else None
         obj = unwrap(callee.child_by_field_name("object")) if callee is not None else None
         if obj is None or not model.is_nango_ref(obj):

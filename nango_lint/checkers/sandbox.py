@@ -65,7 +65,7 @@ def disallowed_import(ctx: RuleContext) -> None:
         if _declaration_type_only(stmt):
             continue  # `import type` is erased and exempt from the compile check
         ctx.report(src, source=source, allowed=", ".join(sorted(allowed)))
-    for call in ctx.captures("call"):
+    for call in ctx.model.plain_calls("require", "import"):
         fn = call.child_by_field_name("function")
         args = call.child_by_field_name("arguments")
         first = args.named_children[0] if args is not None and args.named_children else None
@@ -126,7 +126,7 @@ def unavailable_runtime_global(ctx: RuleContext) -> None:
 # ---------------------------------------------------------------------------------------------------- NL604
 def console_call(ctx: RuleContext) -> None:
     model = ctx.model
-    for call in ctx.captures("report"):
+    for call in model.member_calls_on("console"):
         callee = call.child_by_field_name("function")
         obj = callee.child_by_field_name("object") if callee is not None else None
         if obj is None or text(obj) != "console" or not model.names.is_global_ref(obj):
@@ -199,6 +199,10 @@ def _nango_in_scope(ctx: RuleContext, at: Node) -> str | None:
 def blocked_nango_property(ctx: RuleContext) -> None:
     model = ctx.model
     for node in ctx.captures("report"):
+        if node.type == "string_fragment":  # `nango['integrationConfig']`: the query matched the string's text
+            node = node.parent
+            if node is None or node.parent is None or node.parent.type != "subscript_expression":
+                continue
         parent = node.parent
         if parent is None:
             continue

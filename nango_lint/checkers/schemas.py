@@ -95,7 +95,7 @@ ATOMIC_TYPES = frozenset(
 def null_union(ctx: RuleContext) -> None:
     zod_names = ctx.model.zod.names
     found: list[tuple[Node, Node]] = []  # (union call, T)
-    for call in ctx.captures("report"):
+    for call in ctx.model.member_calls_named("union"):
         other = _null_union_member(call, zod_names)
         if other is not None:
             found.append((call, other))
@@ -165,7 +165,7 @@ CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$")
 def mixed_field_casing(ctx: RuleContext) -> None:
     model = ctx.model
     zod_names = model.zod.names
-    for call in ctx.captures("report"):
+    for call in model.member_calls_named("object", "strictObject", "looseObject"):
         callee = call.child_by_field_name("function")
         if text(callee.child_by_field_name("object")) not in zod_names:
             continue

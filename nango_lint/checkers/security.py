@@ -279,7 +279,7 @@ def _log_calls(ctx: RuleContext):
     for c in ctx.model.calls("log"):
         yield c.node
     names = ctx.model.names
-    for call in ctx.captures("console"):
+    for call in ctx.model.member_calls_on("console"):
         callee = call.child_by_field_name("function")
         obj = callee.child_by_field_name("object")
         if text(callee.child_by_field_name("property")) in LOG_METHODS and names.is_global_ref(obj):

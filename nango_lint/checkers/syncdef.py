@@ -28,10 +28,14 @@ def last_sync_date(ctx: RuleContext) -> None:
             if obj is not None and model.is_nango_ref(obj):
                 ctx.report(parent, how="reads")
             continue
-        # destructuring: the pattern's declarator value must be the nango object
+        # destructuring: the name must sit in an object pattern whose declarator value is the nango object
         decl = parent
+        in_pattern = False
         while decl is not None and decl.type != "variable_declarator":
+            in_pattern = in_pattern or decl.type == "object_pattern"
             decl = decl.parent
+        if not in_pattern:
+            continue
         if decl is None:
             continue
         value = decl.child_by_field_name("value")
