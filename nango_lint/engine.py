@@ -116,6 +116,10 @@ def lint_parsed(path: str, parsed: ParsedSource, settings: Settings, explicit: b
         nodes.sort(key=_start_byte)
     file = FileContext(path, parsed, settings, captures, explicit)
     kind = file.model.kind
+    for code in codes:  # rules that find rare words by byte search instead of a query pattern
+        spec = cat.rules.get(code)
+        if spec is not None and spec.tokens:
+            captures[f"{code}.report"] = file.model.nodes_spelled(spec.tokens, spec.token_types)
     for code in sorted(codes):
         spec = cat.rules.get(code)
         if spec is None:

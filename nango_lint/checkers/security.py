@@ -137,8 +137,12 @@ LOOPBACK = re.compile(r"^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0|[^/:]
 
 def insecure_base_url(ctx: RuleContext) -> None:
     model = ctx.model
-    for node in ctx.captures("report"):
-        _check_url(ctx, node, "baseUrlOverride")
+    for key in ctx.captures("report"):  # `baseUrlOverride` keys (found by byte search): check their values
+        pair = key.parent
+        if pair is not None and pair.type == "pair" and pair.child_by_field_name("key") == key:
+            value = pair.child_by_field_name("value")
+            if value is not None:
+                _check_url(ctx, value, "baseUrlOverride")
     for call in model.provider_calls:
         cfg = call.config
         if cfg is None or not cfg.known:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from tree_sitter import Node
 
@@ -346,6 +346,22 @@ class FunctionModel:
             out.sort(key=lambda n: n.start_byte)
         return out
 
+    def nodes_spelled(self, words: tuple[str, ...], types: tuple[str, ...]) -> list[Node]:
+        """Nodes of the given types whose text is exactly one of ``words``, found by a byte search over the source
+        (whole words only) and mapped back to the tree. In source order."""
+        pattern = _word_pattern(words)
+        root = self.root
+        wanted = frozenset(types)
+        out = []
+        for m in pattern.finditer(self.parsed.source):
+            node = root.descendant_for_byte_range(m.start(), m.end())
+            # the smallest node covering the word; climb while it spans exactly the word (e.g. string_fragment)
+            while node is not None and node.type not in wanted and node.start_byte == m.start() and node.end_byte == m.end():
+                node = node.parent
+            if node is not None and node.type in wanted and node.start_byte == m.start() and node.end_byte == m.end():
+                out.append(node)
+        return out
+
     def plain_calls(self, *names: str) -> list[Node]:
         """Calls ``name(...)`` of a bare identifier, and dynamic ``import(...)`` when ``"import"`` is asked for."""
         wanted = {n.encode() for n in names}
@@ -507,6 +523,12 @@ _FN_TYPES = ("arrow_function", "function_expression", "function_declaration", "m
              "generator_function", "generator_function_declaration")
 _BUCKETS = {"variable_declarator": "m.decl", "comment": "m.comment", "export_statement": "m.export",
             "import_statement": "m.import", "type_alias_declaration": "m.type_alias"}
+
+
+@lru_cache(maxsize=64)
+def _word_pattern(words: tuple[str, ...]) -> "re.Pattern[bytes]":
+    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
 
 
 def bucket_model_nodes(captures: dict[str, list[Node]]) -> dict[str, list[Node]]:
