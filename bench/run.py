@@ -100,8 +100,14 @@ def collect(dir_: Path) -> list[str]:
     return files
 
 
+# Children run with bytecode caching on (an installed wheel has its .pyc files; PYTHONDONTWRITEBYTECODE, set in some
+# sandboxes, would make every run recompile nango-lint's modules and measure the compiler instead).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure(mode: str, listfile: str, jobs: int) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD, mode, listfile, str(jobs)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", CHILD, mode, listfile, str(jobs)], capture_output=True, text=True,
+                          env=CHILD_ENV)
     if proc.returncode != 0:
         raise SystemExit(f"{mode} run failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -128,10 +134,10 @@ def single_file_latency(path: str, runs: int) -> list[float]:
     exe = shutil.which("nango-lint")
     cmd = [exe, path] if exe else [sys.executable, "-m", "nango_lint", path]
     times = []
-    subprocess.run(cmd, capture_output=True)  # warm the OS page cache once
+    subprocess.run(cmd, capture_output=True, env=CHILD_ENV)  # warm the OS page cache and the .pyc files once
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(cmd, capture_output=True)
+        subprocess.run(cmd, capture_output=True, env=CHILD_ENV)
         times.append(time.perf_counter() - t)
     return times
 

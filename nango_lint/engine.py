@@ -13,7 +13,7 @@ from nango_lint.findings import Finding, Fix, Severity
 from nango_lint.model.function import FunctionModel
 from nango_lint.parsing import ParsedSource, parse_source
 from nango_lint.query import combined_query
-from nango_lint.registry import RuleSpec, catalog
+from nango_lint.registry import TOKEN_TYPES, RuleSpec, catalog
 from nango_lint.settings import RuleOptions, Settings
 
 
@@ -96,6 +96,22 @@ def _checker(ref: str) -> Callable[[RuleContext], None]:
     return getattr(mod, func)
 
 
+_ALL_TOKEN_TYPES = TOKEN_TYPES
+
+
+@cache
+def _token_rules(codes: frozenset[str]) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    """word -> ((rule code, node types), ...) for the enabled rules that declare ``tokens``."""
+    cat = catalog()
+    out: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for code in sorted(codes):
+        spec = cat.rules.get(code)
+        if spec is not None and spec.tokens:
+            for word in spec.tokens:
+                out.setdefault(word, []).append((code, frozenset(spec.token_types)))
+    return {w: tuple(v) for w, v in out.items()}
+
+
 def _start_byte(node: Node) -> int:
     return node.start_byte
 
@@ -116,10 +132,14 @@ def lint_parsed(path: str, parsed: ParsedSource, settings: Settings, explicit: b
         nodes.sort(key=_start_byte)
     file = FileContext(path, parsed, settings, captures, explicit)
     kind = file.model.kind
-    for code in codes:  # rules that find rare words by byte search instead of a query pattern
-        spec = cat.rules.get(code)
-        if spec is not None and spec.tokens:
-            captures[f"{code}.report"] = file.model.nodes_spelled(spec.tokens, spec.token_types)
+    token_rules = _token_rules(codes)
+    if token_rules:  # rules that find rare words by byte search instead of a query pattern: one scan for all
+        found = file.model.nodes_spelled(tuple(token_rules), _ALL_TOKEN_TYPES)
+        for node in found:
+            word = node.text.decode("utf-8", "replace")
+            for code, types in token_rules.get(word, ()):
+                if node.type in types:
+                    captures.setdefault(f"{code}.report", []).append(node)
     for code in sorted(codes):
         spec = cat.rules.get(code)
         if spec is None:

@@ -28,6 +28,8 @@ CATEGORIES = {
 KINDS = ("sync", "action", "on-event", "function", "legacy", "module")
 SEVERITIES = ("error", "warning", "info")
 FIX_KINDS = ("none", "safe", "unsafe", "sometimes")
+TOKEN_TYPES = ("identifier", "property_identifier", "shorthand_property_identifier",
+               "shorthand_property_identifier_pattern", "string_fragment", "type_identifier")
 
 # Rule files are validated by hand rather than with pydantic: building pydantic models costs ~0.3 s of import
 # time, more than the whole lint of a small file. The checks are as strict (unknown keys and wrong types fail).
@@ -129,6 +131,9 @@ class RuleSpec:
         for kind in [*top["severity_by_kind"], *(top["applies_to"] or [])]:
             if kind not in KINDS:
                 raise RuleFileError(f"{where}: unknown function kind {kind!r}")
+        for t in top["token_types"] or []:
+            if t not in TOKEN_TYPES:
+                raise RuleFileError(f"{where}: token_types: {t!r} is not one of {TOKEN_TYPES}")
         if top["fix"] not in FIX_KINDS:
             raise RuleFileError(f"{where}: fix must be one of {FIX_KINDS}")
         d = _check(top["docs"], {
