@@ -242,3 +242,22 @@ def test_poll_that_hangs_is_bounded_by_the_step_deadline(project, server):
     assert code == 2  # no answer from the server is a network fault, not the function's
     assert line.startswith(f"nango-lint: error: remote dryrun: no response from {server.host} within ")
     assert "(GET /functions/dryruns/" in line
+
+
+def test_poll_that_runs_into_the_deadline_is_the_jobs_timeout(project, server):
+    # polls answer "running" for 0.8 s, then hang: the hanging poll starts with under a second left, so running
+    # out of time there says the job did not finish, not that the server is down
+    server.poll_rounds = 10**9
+    original = server.handle
+    started = time.monotonic()
+
+    def slow_late_gets(rec):
+        if rec.method == "GET" and time.monotonic() - started > 0.8:
+            server.release.wait(30)
+        return original(rec)
+
+    server.handle = slow_late_gets
+    code, line, _ = run_fault("dryrun poll hangs near the time limit", server.url, "--dryrun", "--connection-id",
+                              "conn-1", "--timeout", "1.5", limit=5, server=server)
+    assert code == 12
+    assert "remote dryrun failed (client_timeout)" in line and "did not finish within 1.5 s" in line
