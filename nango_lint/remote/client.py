@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from nango_lint.remote.diagnostics import sync_counts
-from nango_lint.remote.errors import NonJsonNotFound, RemoteHttpError, RemoteSetupError
+from nango_lint.remote.errors import NonJsonNotFound, RemoteHttpError, RemoteNetworkError, RemoteSetupError
 from nango_lint.remote.transport import Response, Transport, Tuning, http_error
 
 # error.code values that mean "your function failed this step" (exit 10/12/11), not "the request was wrong" (exit 2)
@@ -150,12 +150,20 @@ class CurrentApi(_Api):
                 self.progress(step, elapsed)
             wait = self.tuning.poll_interval
             if time.monotonic() + wait >= deadline:
-                return StepResult(step, "failed", r.status, _ms(started), job_id=job_id, error={
-                    "code": "client_timeout",
-                    "message": f"the {step} {job_id} did not finish within {limit:g} s (it may still be running)"})
+                return _client_timeout(step, r.status, started, job_id, limit)
             self.t.sleep(wait)
-            r = self.t.request("GET", f"{path}/{job_id}", None, timeout=min(self.tuning.request_timeout, limit),
-                               deadline=deadline, step=step)
+            if time.monotonic() >= deadline:  # the sleep overran (a loaded machine): the job is still not done
+                return _client_timeout(step, r.status, started, job_id, limit)
+            left = deadline - time.monotonic()
+            try:
+                r = self.t.request("GET", f"{path}/{job_id}", None, timeout=min(self.tuning.request_timeout, limit),
+                                   deadline=deadline, step=step)
+            except RemoteNetworkError:
+                # a poll that started with under a second left and ran into the deadline says nothing about the
+                # server: the job simply did not finish in time. With more time left, no answer is a network fault.
+                if left < 1.0 and time.monotonic() >= deadline - 0.05:
+                    return _client_timeout(step, r.status, started, job_id, limit)
+                raise
             if r.status != 200 or not isinstance(r.body, dict):
                 raise http_error(step, self.t.host, r, self.t.settings.key_variable)
             state = r.body
@@ -211,6 +219,11 @@ class LegacyApi(_Api):
         if r.status == 200 and isinstance(r.body, dict):
             return _deploy_result(r.body, 200, started, None)
         return self._failed_or_raise("deploy", r, started)
+
+
+def _client_timeout(step: str, status: int, started: float, job_id: str, limit: float) -> StepResult:
+    return StepResult(step, "failed", status, _ms(started), job_id=job_id, error={
+        "code": "client_timeout", "message": f"the {step} {job_id} did not finish within {limit:g} s (it may still be running)"})
 
 
 def _ms(started: float) -> int:

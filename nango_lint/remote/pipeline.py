@@ -262,6 +262,8 @@ def _failure(res, plan: RemotePlan, parsed: ParsedSource, job, out: RemoteOutcom
     elif res.step == "dryrun":
         out.findings.append(dryrun_finding(parsed, plan.display_path, code, message))
         detail = "reported as NL911"
+        if code == "client_timeout":  # our own time limit, not the function's output: say it here too
+            detail = f"{one_line(message, 300)}; {detail}"
     else:
         detail = one_line(message, 300) or "no message"
     out.lines.append(f"Remote {res.step} failed ({code}).")

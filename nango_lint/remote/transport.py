@@ -3,13 +3,21 @@
 Retries: 429 waits for ``Retry-After`` (the rate limiter answers before any job starts); 503 (the sandbox is
 unavailable, nothing started) backs off exponentially; a connection that was never established is retried. A POST that
 may have reached the server (read timeout, 5xx other than 503) is never retried: there is no idempotency key, so a
-retry could start a second dryrun or deployment. GETs (polls) are idempotent and retried on timeouts.
+retry could start a second dryrun or deployment. GETs (polls) are idempotent and retried on timeouts. A TLS failure or a
+name that does not resolve is not retried (it will not change in a few seconds); a ``Retry-After`` longer than
+``max_retry_after`` or past the step's deadline is not waited for.
+
+httpx's timeouts are per socket operation, so a server that sends one byte just inside the read timeout could hold a
+request forever. Every request therefore also has a total deadline, enforced under httpx by a network backend that
+clamps each connect, TLS handshake, read and write to the time left (``_deadline_backend``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
+import ssl
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -114,7 +122,12 @@ def describe_http_error(step: str, host: str, r: Response, key_variable: str = "
         if items:
             parts.append("; ".join(items))
     if not err and r.text:
-        kind = "non-JSON response" if not r.is_json else "response"
+        if r.is_json:
+            kind = "response"
+        elif "json" in r.headers.get("content-type", "").lower():
+            kind = "malformed JSON response"  # says JSON, does not parse: cut short or broken
+        else:
+            kind = "non-JSON response"
         parts.append(f"{kind}: {one_line(r.text, 120)}")
     text = ": ".join(parts)
     hint = CODE_HINTS.get(code or "") or HINTS.get(r.status)
@@ -145,6 +158,7 @@ class Transport:
         self.host = settings.host
         self.tuning = tuning
         self.sleep = sleep
+        self.deadline = _Deadline()
         self.client = httpx.Client(
             headers={
                 "Authorization": f"Bearer {settings.key.reveal()}",
@@ -155,6 +169,7 @@ class Transport:
             follow_redirects=False,  # a redirect could carry the Authorization header elsewhere
             trust_env=True,
         )
+        _install_deadline(self.client, self.deadline)
 
     def close(self) -> None:
         self.client.close()
@@ -170,28 +185,44 @@ class Transport:
                 raise RemoteNetworkError(f"remote {step}: no answer from {self.host} in time (no HTTP status)")
             read = max(0.05, min(timeout, remaining))
             limits = httpx.Timeout(connect=min(self.tuning.connect_timeout, read), read=read, write=read, pool=read)
+            self.deadline.start(read)
             try:
                 raw = self.client.request(method, url, content=content, timeout=limits)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                if tries["connect"] < self.tuning.retries_connect and deadline - time.monotonic() > self.tuning.backoff:
+                cause = _connect_failure(exc)
+                if cause.retry and tries["connect"] < self.tuning.retries_connect \
+                        and deadline - time.monotonic() > self.tuning.backoff:
                     tries["connect"] += 1
                     self.sleep(self.tuning.backoff)
                     continue
-                raise RemoteNetworkError(
-                    f"remote {step}: cannot connect to {self.host} ({_reason(exc)}; no HTTP status)") from None
+                raise RemoteNetworkError(cause.message(step, self.host, self.settings.base_url)) from None
             except httpx.TimeoutException:
                 if method == "GET" and tries["read"] < 2 and deadline - time.monotonic() > 1:
                     tries["read"] += 1
                     continue
+                if self.deadline.received:
+                    raise RemoteNetworkError(
+                        f"remote {step}: the response from {self.host} did not complete within {round(read, 1):g} s "
+                        f"({method} {path}; it arrived too slowly)") from None
                 raise RemoteNetworkError(
                     f"remote {step}: no response from {self.host} within {round(read, 1):g} s ({method} {path}; no HTTP status)"
                 ) from None
+            except httpx.RemoteProtocolError as exc:
+                if method == "GET" and tries["read"] < 2 and deadline - time.monotonic() > 1:
+                    tries["read"] += 1
+                    continue
+                raise RemoteNetworkError(
+                    f"remote {step}: the connection to {self.host} closed before the response was complete "
+                    f"({method} {path}; {_reason(exc)})") from None
             except httpx.HTTPError as exc:
                 raise RemoteNetworkError(f"remote {step}: request to {self.host} failed ({_reason(exc)}; no HTTP status)") from None
+            finally:
+                self.deadline.stop()
             r = _response(raw)
             if r.status == 429 and tries["429"] < self.tuning.retries_429:
-                wait = min(_retry_after(raw.headers.get("retry-after"), self.tuning.backoff), self.tuning.max_retry_after)
-                if time.monotonic() + wait < deadline:
+                wait = _retry_after(raw.headers.get("retry-after"), self.tuning.backoff)
+                # a wait longer than we would ever wait, or past the deadline, is not started: report the 429 now
+                if wait <= self.tuning.max_retry_after and time.monotonic() + wait < deadline:
                     tries["429"] += 1
                     self.sleep(wait)
                     continue
@@ -204,6 +235,128 @@ class Transport:
                     self.sleep(wait)
                     continue
             return r
+
+
+class _Deadline:
+    """The total time limit of the request in flight (``time.monotonic()`` based) and the bytes it has received."""
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+        self.received = 0
+
+    def start(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.received = 0
+
+    def stop(self) -> None:
+        self.at = None
+
+    def clamp(self, timeout: float | None, expired: type[Exception]) -> float | None:
+        """``timeout`` cut to the time left; ``expired`` is raised when none is left."""
+        if self.at is None:
+            return timeout
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise expired("the request's total time limit passed")
+        return left if timeout is None else min(timeout, left)
+
+
+def _deadline_backend(deadline: _Deadline):
+    """An httpcore network backend whose every socket operation ends by ``deadline`` (see the module docstring)."""
+    import httpcore
+
+    class Stream(httpcore.NetworkStream):
+        def __init__(self, inner) -> None:
+            self.inner = inner
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            data = self.inner.read(max_bytes, deadline.clamp(timeout, httpcore.ReadTimeout))
+            deadline.received += len(data)
+            return data
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self.inner.write(buffer, deadline.clamp(timeout, httpcore.WriteTimeout))
+
+        def close(self) -> None:
+            self.inner.close()
+
+        def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+            return Stream(self.inner.start_tls(ssl_context, server_hostname, deadline.clamp(timeout, httpcore.ConnectTimeout)))
+
+        def get_extra_info(self, info: str):
+            return self.inner.get_extra_info(info)
+
+    class Backend(httpcore.NetworkBackend):
+        def __init__(self) -> None:
+            self.inner = httpcore.SyncBackend()
+
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+            timeout = deadline.clamp(timeout, httpcore.ConnectTimeout)
+            return Stream(self.inner.connect_tcp(host, port, timeout, local_address, socket_options))
+
+        def connect_unix_socket(self, path, timeout=None, socket_options=None):
+            timeout = deadline.clamp(timeout, httpcore.ConnectTimeout)
+            return Stream(self.inner.connect_unix_socket(path, timeout, socket_options))
+
+        def sleep(self, seconds: float) -> None:
+            self.inner.sleep(seconds)
+
+    return Backend()
+
+
+def _install_deadline(client, deadline: _Deadline) -> None:
+    """Put the deadline backend under every connection pool of ``client`` (the direct one and any proxy's).
+
+    httpx 0.28 has no public way to pass a network backend to its transport, so this sets the httpcore pool's backend
+    (``ConnectionPool._network_backend``, read when a connection opens); tests/remote/test_remote_faults.py fails if a
+    new httpx or httpcore moves it.
+    """
+    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        if pool is not None and hasattr(pool, "_network_backend"):
+            pool._network_backend = _deadline_backend(deadline)
+
+
+@dataclass
+class _ConnectFailure:
+    kind: str  # tls | dns | refused | timeout | other
+    detail: str
+    retry: bool
+
+    def message(self, step: str, host: str, base_url: str) -> str:
+        if self.kind == "tls":
+            hint = ""
+            if "WRONG_VERSION_NUMBER" in self.detail or "wrong version number" in self.detail:
+                hint = f": the server does not speak TLS on this port; check the scheme of {base_url}"
+            return f"remote {step}: TLS handshake with {host} failed ({self.detail}{hint}; no HTTP status)"
+        if self.kind == "dns":
+            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+            return f"remote {step}: cannot resolve {name} ({self.detail}; no HTTP status)"
+        return f"remote {step}: cannot connect to {host} ({self.detail}; no HTTP status)"
+
+
+def _connect_failure(exc: Exception) -> _ConnectFailure:
+    """What an httpx connect error really was, from its chain of causes (httpx -> httpcore -> ssl/socket)."""
+    chain = []
+    e: BaseException | None = exc
+    while e is not None and len(chain) < 10:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    for e in chain:
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return _ConnectFailure("tls", one_line(f"certificate verify failed: {e.verify_message}", 200), False)
+        if isinstance(e, ssl.SSLError):
+            text = one_line(str(e.reason or e), 160) if getattr(e, "reason", None) else one_line(str(e), 160)
+            return _ConnectFailure("tls", text.lower().replace("_", " "), False)
+        if isinstance(e, socket.gaierror):
+            temporary = e.errno == getattr(socket, "EAI_AGAIN", -3)
+            return _ConnectFailure("dns", one_line(e.strerror or str(e), 160), temporary)
+        if isinstance(e, ConnectionRefusedError):
+            return _ConnectFailure("refused", "connection refused", True)
+    if any(e.__class__.__name__ == "ConnectTimeout" for e in chain):
+        return _ConnectFailure("timeout", "no connection within the time limit", True)
+    return _ConnectFailure("other", _reason(exc), True)
 
 
 def _reason(exc: Exception) -> str:
