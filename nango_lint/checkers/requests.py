@@ -385,12 +385,12 @@ def _references(ctx: RuleContext, decl: Node) -> list[Node]:
     if scope is None:
         return []
     refs = []
-    for node in iter_descendants(scope):
-        if node.type in ("identifier", "shorthand_property_identifier") and text(node) == name and node.id != name_node.id:
-            if node.start_byte < decl.start_byte:
-                continue
-            if ctx.model.resolve_declarator(node) is not None and ctx.model.resolve_declarator(node).id == decl.id:
-                refs.append(node)
+    for node in ctx.model.references(name, scope):
+        if node.id == name_node.id or node.start_byte < decl.start_byte:
+            continue
+        resolved = ctx.model.resolve_declarator(node)
+        if resolved is not None and resolved.id == decl.id:
+            refs.append(node)
     return refs
 
 
@@ -402,7 +402,11 @@ def _variable_fate(ctx: RuleContext, decl: Node, depth: int) -> str:
     refs = _references(ctx, decl)
     if not refs:
         return "dropped"
-    fates = [_promise_fate(ctx, ref, depth + 1) for ref in refs]
+    return _combined([_promise_fate(ctx, ref, depth + 1) for ref in refs])
+
+
+def _combined(fates: list[str]) -> str:
+    """All uses drop the promise: dropped; any hands it on: handled; else unknown."""
     if all(f == "dropped" for f in fates):
         return "dropped"
     return "handled" if "handled" in fates else "unknown"
@@ -425,10 +429,7 @@ def _generator_fate(ctx: RuleContext, node: Node, depth: int = 0) -> str:
         refs = _references(ctx, parent)
         if not refs:
             return "dropped"
-        fates = [_generator_fate(ctx, ref, depth + 1) for ref in refs]
-        if all(f == "dropped" for f in fates):
-            return "dropped"
-        return "handled" if "handled" in fates else "unknown"
+        return _combined([_generator_fate(ctx, ref, depth + 1) for ref in refs])
     return "unknown"
 
 

@@ -109,7 +109,7 @@ class CheckpointFlow:
                 if name in tainted:
                     continue
                 tainted.add(name)
-                for ref in _references(self.model, scope, name):
+                for ref in self.model.references(name, scope):
                     if not _is_write(ref):
                         work.append((ref, ()))
         # re-attach key paths for objects that were built first and passed to a request later:
@@ -255,24 +255,6 @@ class CheckpointFlow:
                 return
             uses.append(Use("unknown", node))
             return
-
-
-def _references(model: "FunctionModel", scope: Node, name: str) -> list[Node]:
-    """Identifier nodes spelling ``name`` inside ``scope``, found by a byte search over the source and mapped back
-    to the tree (much cheaper than walking every node of a long function)."""
-    import re
-
-    source = model.parsed.source
-    root = model.root
-    out = []
-    pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
-    for m in pattern.finditer(source, scope.start_byte, scope.end_byte):
-        node = root.descendant_for_byte_range(m.start(), m.end())
-        if node is not None and node.start_byte == m.start() and node.end_byte == m.end() and node.type in (
-            "identifier", "shorthand_property_identifier"
-        ):
-            out.append(node)
-    return out
 
 
 def _is_write(ref: Node) -> bool:

@@ -346,14 +346,16 @@ class FunctionModel:
             out.sort(key=lambda n: n.start_byte)
         return out
 
-    def nodes_spelled(self, words: tuple[str, ...], types: tuple[str, ...]) -> list[Node]:
+    def nodes_spelled(self, words: tuple[str, ...], types: tuple[str, ...], within: Node | None = None) -> list[Node]:
         """Nodes of the given types whose text is exactly one of ``words``, found by a byte search over the source
-        (whole words only) and mapped back to the tree. In source order."""
+        (whole words only; optionally only inside ``within``) and mapped back to the tree. In source order. Much
+        cheaper than walking every node of a long function."""
         pattern = _word_pattern(words)
         root = self.root
         wanted = frozenset(types)
         out = []
-        for m in pattern.finditer(self.parsed.source):
+        start, end = (within.start_byte, within.end_byte) if within is not None else (0, len(self.parsed.source))
+        for m in pattern.finditer(self.parsed.source, start, end):
             node = root.descendant_for_byte_range(m.start(), m.end())
             # the smallest node covering the word; climb while it spans exactly the word (e.g. string_fragment)
             while node is not None and node.type not in wanted and node.start_byte == m.start() and node.end_byte == m.end():
@@ -361,6 +363,10 @@ class FunctionModel:
             if node is not None and node.type in wanted and node.start_byte == m.start() and node.end_byte == m.end():
                 out.append(node)
         return out
+
+    def references(self, name: str, within: Node) -> list[Node]:
+        """Identifier uses spelled ``name`` inside ``within`` (plain and shorthand ``{ name }``), by byte search."""
+        return self.nodes_spelled((name,), ("identifier", "shorthand_property_identifier"), within)
 
     def plain_calls(self, *names: str) -> list[Node]:
         """Calls ``name(...)`` of a bare identifier, and dynamic ``import(...)`` when ``"import"`` is asked for."""
