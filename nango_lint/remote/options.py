@@ -20,7 +20,8 @@ ISO_Z_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$")
 
 _OPTIONS = [
     click.option("--compile", "remote_compile", is_flag=True,
-                 help="After a clean lint, compile the file on the Nango server (one file per run)."),
+                 help="After a clean lint, compile: on the Nango server when a secret key resolves (one file per "
+                      "run), else offline with the real Nango CLI (files and folders); see --compiler."),
     click.option("--dryrun", "remote_dryrun", is_flag=True,
                  help="Lint, compile, then dry-run the function on the server (needs --connection-id)."),
     click.option("--deploy", "remote_deploy", is_flag=True,
