@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -31,6 +30,8 @@ def _git_ignored(folder: Path, candidates: list[str]) -> set[str]:
     """The subset of ``candidates`` (paths relative to ``folder``) that git ignores; empty outside a git checkout."""
     if not candidates:
         return set()
+    import subprocess  # only folders need git; a one-file run does not pay for the import
+
     try:
         proc = subprocess.run(
             ["git", "-C", str(folder), "check-ignore", "-z", "--stdin"],
@@ -38,7 +39,7 @@ def _git_ignored(folder: Path, candidates: list[str]) -> set[str]:
             capture_output=True,
             timeout=30,
         )
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, ValueError, subprocess.SubprocessError):
         return set()
     if proc.returncode not in (0, 1):  # 128: not a git checkout
         return set()
