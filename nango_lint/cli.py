@@ -33,27 +33,6 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return out
 
 
-def resolve_rules(select: list[str], ignore: list[str], extend_select: list[str]) -> tuple[frozenset[str], bool]:
-    """The enabled rule codes, and whether every rule in the catalog is enabled."""
-    from nango_lint.registry import catalog
-
-    cat = catalog()
-
-    def expand(selectors: list[str]) -> set[str]:
-        codes: set[str] = set()
-        for sel in selectors:
-            try:
-                codes.update(r.code for r in cat.select(sel))
-            except KeyError:
-                raise UsageError(f"unknown rule selector {sel!r} (use a code like NL202, a prefix like NL2, or a name)") from None
-        return codes
-
-    enabled = expand(select) if select else cat.default_enabled()
-    enabled |= expand(extend_select)
-    enabled -= expand(ignore)
-    return frozenset(enabled), enabled == set(cat.rules)
-
-
 def _list_rules(out: TextIO) -> None:
     from nango_lint.registry import catalog
 
