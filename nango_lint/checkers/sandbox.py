@@ -7,7 +7,7 @@ from tree_sitter import Node
 from nango_lint.engine import RuleContext
 from nango_lint.findings import Edit, Fix
 from nango_lint.model.names import in_type_position
-from nango_lint.model.syntax import FUNCTION_TYPES, string_value, text, unwrap
+from nango_lint.model.syntax import FUNCTION_TYPES, string_value, text
 
 # Globals the sandbox's vm context does not define (research: nango-function-model.md §9, verified in node:vm).
 UNAVAILABLE_GLOBALS = frozenset(
@@ -197,30 +197,11 @@ def _nango_in_scope(ctx: RuleContext, at: Node) -> str | None:
 
 # ---------------------------------------------------------------------------------------------------- NL605
 def blocked_nango_property(ctx: RuleContext) -> None:
-    model = ctx.model
     for node in ctx.captures("report"):
-        if node.type == "string_fragment":  # `nango['integrationConfig']`: the query matched the string's text
-            node = node.parent
-            if node is None or node.parent is None or node.parent.type != "subscript_expression":
-                continue
-        parent = node.parent
-        if parent is None:
+        use = ctx.model.nango_property_use(node)
+        if use is None:
             continue
-        if parent.type == "member_expression":
-            obj = parent.child_by_field_name("object")
-            if obj is not None and model.is_nango_ref(obj):
-                ctx.report(parent, name=text(node))
-        elif parent.type == "subscript_expression":
-            obj = parent.child_by_field_name("object")
-            key = string_value(node)
-            if key in BLOCKED_NANGO_PROPERTIES and obj is not None and model.is_nango_ref(obj):
-                ctx.report(parent, name=key)
-        else:
-            # destructuring `const { integrationConfig } = nango`
-            pattern = parent if parent.type == "object_pattern" else parent.parent
-            decl = pattern.parent if pattern is not None and pattern.type == "object_pattern" else None
-            if decl is None or decl.type != "variable_declarator" or decl.child_by_field_name("name") != pattern:
-                continue
-            value = unwrap(decl.child_by_field_name("value"))
-            if value is not None and model.is_nango_ref(value):
-                ctx.report(node, name=text(node))
+        how, target = use
+        name = string_value(node.parent) if node.type == "string_fragment" else text(node)
+        if name in BLOCKED_NANGO_PROPERTIES:
+            ctx.report(target, name=name)

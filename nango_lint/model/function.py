@@ -364,6 +364,37 @@ class FunctionModel:
                 out.append(node)
         return out
 
+    def nango_property_use(self, name: Node) -> tuple[str, Node] | None:
+        """How a property-name node reads that property of the nango object, with the node to report:
+        ``("member", nango.x)``, ``("subscript", nango['x'])`` (``name`` may be the string or its fragment), or
+        ``("destructure", name)`` for ``const { x } = nango`` / ``const { x: y = 1 } = nango``. The name's own
+        pattern must be the declarator's: in ``const { a: { x } } = nango`` it is ``nango.a.x`` that is read.
+        None when the property is not read from the nango object."""
+        if name.type == "string_fragment":
+            name = name.parent
+        parent = name.parent if name is not None else None
+        if parent is None:
+            return None
+        if parent.type == "member_expression":
+            if parent.child_by_field_name("property") == name:
+                obj = parent.child_by_field_name("object")
+                if obj is not None and self.is_nango_ref(obj):
+                    return ("member", parent)
+            return None
+        if parent.type == "subscript_expression":
+            obj = parent.child_by_field_name("object")
+            if name.type == "string" and obj is not None and obj != name and self.is_nango_ref(obj):
+                return ("subscript", parent)
+            return None
+        pattern = parent if parent.type == "object_pattern" else parent.parent
+        decl = pattern.parent if pattern is not None and pattern.type == "object_pattern" else None
+        if decl is None or decl.type != "variable_declarator" or decl.child_by_field_name("name") != pattern:
+            return None
+        value = unwrap(decl.child_by_field_name("value"))
+        if value is not None and self.is_nango_ref(value):
+            return ("destructure", name)
+        return None
+
     def references(self, name: str, within: Node) -> list[Node]:
         """Identifier uses spelled ``name`` inside ``within`` (plain and shorthand ``{ name }``), by byte search."""
         return self.nodes_spelled((name,), ("identifier", "shorthand_property_identifier"), within)
