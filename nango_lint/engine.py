@@ -96,9 +96,6 @@ def _checker(ref: str) -> Callable[[RuleContext], None]:
     return getattr(mod, func)
 
 
-_ALL_TOKEN_TYPES = TOKEN_TYPES
-
-
 @cache
 def _token_rules(codes: frozenset[str]) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
     """word -> ((rule code, node types), ...) for the enabled rules that declare ``tokens``."""
@@ -134,7 +131,7 @@ def lint_parsed(path: str, parsed: ParsedSource, settings: Settings, explicit: b
     kind = file.model.kind
     token_rules = _token_rules(codes)
     if token_rules:  # rules that find rare words by byte search instead of a query pattern: one scan for all
-        found = file.model.nodes_spelled(tuple(token_rules), _ALL_TOKEN_TYPES)
+        found = file.model.nodes_spelled(tuple(token_rules), TOKEN_TYPES)
         for node in found:
             word = node.text.decode("utf-8", "replace")
             for code, types in token_rules.get(word, ()):

@@ -9,8 +9,7 @@ from tree_sitter import Node
 from nango_lint.checkers._zod import member_node, plain_scalar_problem
 from nango_lint.engine import RuleContext
 from nango_lint.findings import Edit, Fix
-from nango_lint.model.function import call_member
-from nango_lint.model.syntax import FUNCTION_TYPES, is_ancestor, text, unwrap
+from nango_lint.model.syntax import FUNCTION_TYPES, call_callee, is_ancestor, text, unwrap
 
 CHECKPOINT_METHODS = ("getCheckpoint", "saveCheckpoint", "clearCheckpoint")
 SAVE_METHODS = ("batchSave", "batchUpdate", "batchDelete", "batchSend")
@@ -47,7 +46,7 @@ def checkpoint_type_argument(ctx: RuleContext) -> None:
         type_args = call.child_by_field_name("type_arguments")
         if type_args is None:
             continue
-        callee = call_member(call) if call is not None else None
+        callee = call_callee(call) if call is not None else None
         obj = unwrap(callee.child_by_field_name("object")) if callee is not None else None
         if obj is None or not model.is_nango_ref(obj):
             continue

@@ -617,11 +617,6 @@ def _call_arguments(call: Node) -> list[Node]:
     return [a for a in args.named_children if a.type != "comment"]
 
 
-def call_member(call: Node) -> Node:
-    """The callee of a call, repairing the ``await x.m<T>(...)`` misparse (same as ``syntax.call_callee``)."""
-    return call_callee(call)
-
-
 def awaited_in_callee(call: Node) -> bool:
     """True for the misparsed ``await nango.get<T>(cfg)`` shape, where the await sits inside the callee."""
     callee = call.child_by_field_name("function")
