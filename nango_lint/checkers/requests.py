@@ -8,7 +8,7 @@ import re
 from tree_sitter import Node
 
 from nango_lint.engine import RuleContext
-from nango_lint.model.function import NangoCall, awaited_in_callee
+from nango_lint.model.function import NangoCall
 from nango_lint.model.syntax import (
     FUNCTION_TYPES,
     TRANSPARENT_TYPES,
@@ -435,7 +435,7 @@ def _generator_fate(ctx: RuleContext, node: Node, depth: int = 0) -> str:
 
 def unawaited_nango_call(ctx: RuleContext) -> None:
     for call in ctx.model.nango_calls:
-        if awaited_in_callee(call.node):
+        if call.awaited_by_misparse:
             continue  # `await nango.get<T>(...)`, which tree-sitter parses with the await inside the callee
         if call.method in ASYNC_METHODS:
             if _promise_fate(ctx, call.node) == "dropped":

@@ -615,9 +615,3 @@ def _call_arguments(call: Node) -> list[Node]:
     if args is None:
         return []
     return [a for a in args.named_children if a.type != "comment"]
-
-
-def awaited_in_callee(call: Node) -> bool:
-    """True for the misparsed ``await nango.get<T>(cfg)`` shape, where the await sits inside the callee."""
-    callee = call.child_by_field_name("function")
-    return callee is not None and callee.type == "await_expression" and call.child_by_field_name("type_arguments") is not None
